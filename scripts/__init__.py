@@ -1,0 +1,1 @@
+"""Developer and operator commands: dev-up, camera agent, CLI, benchmarks, sample data."""

@@ -1,0 +1,1 @@
+"""What makes StitchSketch a box: paths, systemd notification, mDNS, units, installer."""

@@ -1,0 +1,1 @@
+"""The box's gRPC services, one package each, plus the shared server runtime."""

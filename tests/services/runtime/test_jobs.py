@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+
+from services.runtime.jobs import JobManager, JobRecord, JobState
+from tests.services.runtime import toy_jobs
+
+
+@pytest.fixture
+async def manager(tmp_path: Path):
+    jobs = JobManager(tmp_path / "jobs", {"toy": toy_jobs.KIND})
+    await jobs.start()
+    yield jobs
+    await jobs.stop()
+
+
+async def wait_for(predicate, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not reached")
+        await asyncio.sleep(0.02)
+
+
+async def test_job_runs_and_watchers_see_stages(manager: JobManager) -> None:
+    job = manager.submit("toy", "p1", {})
+    seen: list[tuple[str, str, float]] = []
+    lines: list[str] = []
+    async for record, new_lines in manager.watch(job.id):
+        seen.append((record.state, record.stage, record.progress))
+        lines += new_lines
+    assert seen[-1][0] == JobState.SUCCEEDED and job.progress == 1.0
+    assert {stage for _, stage, _ in seen} >= {"first", "second"}
+    progress = [p for _, _, p in seen]
+    assert progress == sorted(progress)
+    assert "second finished" in lines
+    assert manager.list("p1")[0].id == job.id and manager.list("other") == []
+
+
+async def test_failures_are_reported(manager: JobManager) -> None:
+    failed = manager.submit("toy", "p", {"fail": True})
+    crashed = manager.submit("toy", "p", {"crash": True})
+    await wait_for(lambda: failed.state.ended and crashed.state.ended)
+    assert failed.state == JobState.FAILED and "told to fail" in failed.error
+    assert crashed.state == JobState.FAILED and "exit code 3" in crashed.error
+
+
+async def test_one_job_at_a_time_and_cancel_within_two_seconds(manager: JobManager) -> None:
+    slow = manager.submit("toy", "p", {"first_steps": 1000, "step_s": 0.05})
+    queued = manager.submit("toy", "p", {})
+    await wait_for(lambda: slow.stage == "first")
+    assert queued.state == JobState.QUEUED
+    started = time.monotonic()
+    await manager.cancel(slow.id)
+    assert slow.state == JobState.CANCELLED
+    assert time.monotonic() - started < 2.0
+    await wait_for(lambda: queued.state == JobState.SUCCEEDED)
+
+
+async def test_cancel_of_a_queued_job(manager: JobManager) -> None:
+    slow = manager.submit("toy", "p", {"first_steps": 1000, "step_s": 0.05})
+    queued = manager.submit("toy", "p", {})
+    await manager.cancel(queued.id)
+    assert queued.state == JobState.CANCELLED
+    await manager.cancel(slow.id)
+
+
+async def test_restart_resumes_from_the_last_finished_stage(tmp_path: Path) -> None:
+    root = tmp_path / "jobs"
+    first = JobManager(root, {"toy": toy_jobs.KIND})
+    await first.start()
+    job = first.submit("toy", "p", {"second_steps": 1000, "step_s": 0.05})
+    await wait_for(lambda: job.stage == "second")
+    await first.stop()  # as if the service died mid-stage
+    stored = JobRecord.load(root / job.id / "job.json")
+    assert stored.state == JobState.RUNNING
+    stored.params["second_steps"] = 3  # lets the resumed run finish fast
+    (root / job.id / "job.json").write_text(stored.to_json())
+
+    second = JobManager(root, {"toy": toy_jobs.KIND})
+    await second.start()
+    try:
+        assert second.get(job.id).state in (JobState.QUEUED, JobState.RUNNING)
+        await wait_for(lambda: second.get(job.id).state.ended)
+        assert second.get(job.id).state == JobState.SUCCEEDED
+        runs = (root / job.id / "runs.txt").read_text().split()
+        assert runs == ["first", "second", "second"]  # the first stage was not redone
+    finally:
+        await second.stop()

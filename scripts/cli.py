@@ -15,6 +15,7 @@ import sys
 #: Modules that contribute subcommands.
 # NOTE: each must define add_parser(subparsers) and set `func(args) -> int` as a default.
 COMMAND_MODULES = (
+    "appliance.cli",
     "services.reconstruction.cli",
     "services.patterns.cli",
 )

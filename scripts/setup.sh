@@ -24,8 +24,10 @@ packages=(python3 python3-venv python3-dev gcc g++ make pkg-config libsystemd-de
   libusb-1.0-0 libgomp1 libgl1 libglib2.0-0 ca-certificates git)
 if [ "$tests" = 1 ]; then
   # Chromium for the browser tests, pdftoppm to check printed PDFs, ip for the mDNS
-  # network namespace, node/npm for buf (proto lint), a font for rendered pages.
-  packages+=(chromium poppler-utils iproute2 nodejs npm fonts-dejavu-core)
+  # network namespace, node/npm for buf (proto lint), a font for rendered pages,
+  # shellcheck and systemd-analyze to check the installer and the units.
+  packages+=(chromium poppler-utils iproute2 nodejs npm fonts-dejavu-core shellcheck
+    systemd)
 fi
 if [ "$bench" = 1 ]; then
   packages+=(colmap)

@@ -18,11 +18,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import grpc
-from appliance.mdns import Advertiser
-from appliance.sdnotify import Notifier
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from appliance.mdns import Advertiser
+from appliance.sdnotify import Notifier
 from services.runtime.interceptors import CallInterceptor, Scopes
 from services.runtime.settings import ServiceSettings
 from services.runtime.tokens import (
@@ -113,16 +113,22 @@ class ServiceRuntime:
         for service in ["", *self._service_names]:
             await self._health.set(service, health_pb2.HealthCheckResponse.SERVING)
         if self.settings.advertise:
-            self._advertiser = Advertiser(self.name, self.port, self.box_id)
-            try:
-                await self._advertiser.start()
-            except OSError as exc:  # no multicast-capable interface: static addresses still work
-                log.warning("not advertising over mDNS: %s", exc)
-                self._advertiser = None
+            await self._advertise()
         self._notifier.ready(f"{self.name} serving on port {self.port}")
         self._watchdog = asyncio.create_task(self._notifier.run_watchdog())
         log.info("%s serving on %s (box %s)", self.name, self.port, self.box_id)
         return self.port
+
+    async def _advertise(self) -> None:
+        """Announce the service; a box without multicast still works by static address."""
+        host = self.settings.host
+        addresses = None if host in ("0.0.0.0", "::", "[::]", "") else [host]
+        try:
+            self._advertiser = Advertiser(self.name, self.port, self.box_id, addresses=addresses)
+            await self._advertiser.start()
+        except (OSError, ValueError) as exc:
+            log.warning("not advertising over mDNS: %s", exc)
+            self._advertiser = None
 
     async def stop(self, grace: float | None = None) -> None:
         """Stop in reverse order: health, systemd, mDNS, callbacks, then drain and stop."""

@@ -20,7 +20,7 @@ def default_data_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "var"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write `data` so that `path` holds either the old or the whole new content.
 
     Temp file in the same directory, fsync, rename, fsync the directory: a kill or a
@@ -29,6 +29,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)  # mkstemp makes 0600; the service's UMask still applies above
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

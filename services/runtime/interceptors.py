@@ -8,6 +8,7 @@ RPC can never be exposed by accident.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import logging
@@ -31,6 +32,13 @@ current_principal: ContextVar[Principal | None] = ContextVar("current_principal"
 
 #: Calls that never need a token.
 PUBLIC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+
+# A client still writing its request stream when the error status arrives may be shown
+# INTERNAL "Internal error from Core" instead of the status (grpc/grpc#36066, asyncio
+# clients). So a refused client-streaming call's requests are read to their end (and
+# dropped) before the status is sent, within these bounds.
+DRAIN_BYTES = 80 * 1024 * 1024
+DRAIN_S = 5.0
 
 Scopes = Mapping[str, str | None]
 
@@ -68,7 +76,12 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         return _wrap(handler, details.method, self._around)
 
     @contextlib.asynccontextmanager
-    async def _around(self, method: str, context: grpc.aio.ServicerContext) -> AsyncIterator[None]:
+    async def _around(
+        self,
+        method: str,
+        context: grpc.aio.ServicerContext,
+        requests: AsyncIterator[Any] | None = None,
+    ) -> AsyncIterator[None]:
         metadata = dict(context.invocation_metadata() or ())
         rid = str(metadata.get("x-request-id") or uuid.uuid4().hex[:12])
         rid_token = request_id.set(rid)
@@ -80,6 +93,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         except errors.StitchError as exc:
             log.info("%s refused: %s: %s", method, type(exc).__name__, exc.message)
             st = status.to_status(exc, rid)
+            if requests is not None:
+                await _drain(requests)
             await context.abort(st.code, st.details, st.trailing_metadata)
         except grpc.aio.AbortError:
             raise
@@ -120,16 +135,30 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         return who
 
 
+async def _drain(requests: AsyncIterator[Any]) -> None:
+    """Read what is left of a refused request stream, within DRAIN_BYTES and DRAIN_S."""
+    received = 0
+    try:
+        async with asyncio.timeout(DRAIN_S):
+            async for message in requests:
+                received += message.ByteSize()
+                if received > DRAIN_BYTES:
+                    return
+    except Exception:  # timed out, client gone, …: send the status anyway
+        return
+
+
 def _wrap(
     handler: grpc.RpcMethodHandler,
     method: str,
-    around: Callable[[str, grpc.aio.ServicerContext], contextlib.AbstractAsyncContextManager],
+    around: Callable[..., contextlib.AbstractAsyncContextManager],
 ) -> grpc.RpcMethodHandler:
     """The same handler with `around` entered for the whole of each call."""
 
-    def unary_response(behavior):
+    def unary_response(behavior, streamed: bool = False):
         async def call(request_or_iterator, context):
-            async with around(method, context):
+            requests = request_or_iterator if streamed else None
+            async with around(method, context, requests):
                 return await behavior(request_or_iterator, context)
 
         return call
@@ -151,5 +180,7 @@ def _wrap(
     if handler.unary_stream:
         return grpc.unary_stream_rpc_method_handler(stream_response(handler.unary_stream), **kwargs)
     if handler.stream_unary:
-        return grpc.stream_unary_rpc_method_handler(unary_response(handler.stream_unary), **kwargs)
+        behavior = unary_response(handler.stream_unary, streamed=True)
+        return grpc.stream_unary_rpc_method_handler(behavior, **kwargs)
+    # Not drained: a bidirectional client may wait for answers before it closes.
     return grpc.stream_stream_rpc_method_handler(stream_response(handler.stream_stream), **kwargs)

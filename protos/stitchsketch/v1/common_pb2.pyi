@@ -152,6 +152,14 @@ class Vec3(_message.Message):
     z: float
     def __init__(self, x: _Optional[float] = ..., y: _Optional[float] = ..., z: _Optional[float] = ...) -> None: ...
 
+class Vec2(_message.Message):
+    __slots__ = ("x", "y")
+    X_FIELD_NUMBER: _ClassVar[int]
+    Y_FIELD_NUMBER: _ClassVar[int]
+    x: float
+    y: float
+    def __init__(self, x: _Optional[float] = ..., y: _Optional[float] = ...) -> None: ...
+
 class Dimensions(_message.Message):
     __slots__ = ("width_m", "depth_m", "height_m")
     WIDTH_M_FIELD_NUMBER: _ClassVar[int]

@@ -28,6 +28,10 @@ if _version_not_supported:
 
 class PatternsServiceStub:
     """From a model to cut pieces, a marker on the fabric roll, yardage and a quote.
+
+    Frames: a mesh is in metres, Z up, the front facing -y. A flat piece is in metres with
+    x across the furniture and y along its up direction (the grain). The roll has X along
+    its length (from 0, where cutting starts) and Y across it (0..width).
     """
 
     def __init__(self, channel):
@@ -36,6 +40,11 @@ class PatternsServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.UploadMesh = channel.stream_unary(
+                '/stitchsketch.v1.PatternsService/UploadMesh',
+                request_serializer=stitchsketch_dot_v1_dot_patterns__pb2.UploadMeshRequest.SerializeToString,
+                response_deserializer=stitchsketch_dot_v1_dot_patterns__pb2.UploadMeshResponse.FromString,
+                _registered_method=True)
         self.SubmitPatterns = channel.unary_unary(
                 '/stitchsketch.v1.PatternsService/SubmitPatterns',
                 request_serializer=stitchsketch_dot_v1_dot_patterns__pb2.SubmitPatternsRequest.SerializeToString,
@@ -85,7 +94,20 @@ class PatternsServiceStub:
 
 class PatternsServiceServicer:
     """From a model to cut pieces, a marker on the fabric roll, yardage and a quote.
+
+    Frames: a mesh is in metres, Z up, the front facing -y. A flat piece is in metres with
+    x across the furniture and y along its up direction (the grain). The roll has X along
+    its length (from 0, where cutting starts) and Y across it (0..width).
     """
+
+    def UploadMesh(self, request_iterator, context):
+        """Uploads a mesh (PLY, OBJ or GLB, metres, Z up; GLB is Y up as glTF says and is
+        turned Z up) to run patterns on: metadata first, then chunks. Idempotent by content:
+        the same bytes give the same mesh id.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
 
     def SubmitPatterns(self, request, context):
         """Starts segmenting and flattening a model into panels.
@@ -123,28 +145,30 @@ class PatternsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetPanels(self, request, context):
-        """The panels of a finished job.
+        """The panels of a finished job, with their flat pieces.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def EditPanels(self, request, context):
-        """Applies one edit (split, merge, rename, exclude, pair, count) and re-flattens.
+        """Applies one edit (split, merge, rename, exclude, pair, count, seam allowance),
+        re-flattens the panels it changed and answers with the new panel set.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def LayoutPieces(self, request, context):
-        """Nests the pieces on a fabric and prices the result.
+        """Nests the pieces on a fabric and prices the result (takes a few seconds).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ExportPatterns(self, request, context):
-        """Streams an export: SVG, DXF, tiled PDF, marker PDF or quote PDF.
+        """Streams an export: SVG, DXF, tiled PDF, marker PDF, quote PDF, or the model with its
+        panels (GLB, PLY) or the panels as JSON. Info first, then chunks.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -153,6 +177,11 @@ class PatternsServiceServicer:
 
 def add_PatternsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'UploadMesh': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadMesh,
+                    request_deserializer=stitchsketch_dot_v1_dot_patterns__pb2.UploadMeshRequest.FromString,
+                    response_serializer=stitchsketch_dot_v1_dot_patterns__pb2.UploadMeshResponse.SerializeToString,
+            ),
             'SubmitPatterns': grpc.unary_unary_rpc_method_handler(
                     servicer.SubmitPatterns,
                     request_deserializer=stitchsketch_dot_v1_dot_patterns__pb2.SubmitPatternsRequest.FromString,
@@ -208,7 +237,38 @@ def add_PatternsServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class PatternsService:
     """From a model to cut pieces, a marker on the fabric roll, yardage and a quote.
+
+    Frames: a mesh is in metres, Z up, the front facing -y. A flat piece is in metres with
+    x across the furniture and y along its up direction (the grain). The roll has X along
+    its length (from 0, where cutting starts) and Y across it (0..width).
     """
+
+    @staticmethod
+    def UploadMesh(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/stitchsketch.v1.PatternsService/UploadMesh',
+            stitchsketch_dot_v1_dot_patterns__pb2.UploadMeshRequest.SerializeToString,
+            stitchsketch_dot_v1_dot_patterns__pb2.UploadMeshResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
 
     @staticmethod
     def SubmitPatterns(request,

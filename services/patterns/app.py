@@ -1,0 +1,61 @@
+"""Assembling the patterns process, in order: job manager and mesh store (recovered),
+servicer, runtime. `build` is what `python -m services.patterns` serves; tests use
+`assemble` to reach the parts directly.
+
+Start-up: the jobs are loaded (and those cut short by a restart queued again) before the
+port is bound; shutdown: the running job is stopped (it stays resumable) and watch
+streams end, then the server drains.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from services.patterns.pattern_jobs import PatternJobs
+from services.patterns.servicer import PATTERNS_SERVICE, SCOPES, PatternsServicer
+from services.patterns.settings import PatternsSettings
+from services.runtime.server import ServiceRuntime
+from stitchsketch.v1 import patterns_pb2_grpc
+
+log = logging.getLogger(__name__)
+
+
+class PatternsRuntime(ServiceRuntime):
+    """The service runtime, with the job manager started before the port is bound."""
+
+    def __init__(self, settings: PatternsSettings, patterns: PatternJobs):
+        super().__init__("patterns", settings)
+        self.patterns = patterns
+
+    async def start(self) -> int:
+        # NOTE: ServiceRuntime has no start hook; stopping goes through on_stop.
+        await self.patterns.start()
+        return await super().start()
+
+
+@dataclass
+class Patterns:
+    """The parts of one patterns process."""
+
+    runtime: PatternsRuntime
+    jobs: PatternJobs
+
+
+def assemble(settings: PatternsSettings) -> Patterns:
+    """Build every part; nothing runs until `runtime.start()` / `serve()`."""
+    jobs = PatternJobs(settings)
+    runtime = PatternsRuntime(settings, jobs)
+    runtime.add(
+        patterns_pb2_grpc.add_PatternsServiceServicer_to_server,
+        PatternsServicer(jobs),
+        PATTERNS_SERVICE,
+        SCOPES,
+    )
+    runtime.on_stop(jobs.stop)
+    return Patterns(runtime=runtime, jobs=jobs)
+
+
+def build(settings: PatternsSettings) -> ServiceRuntime:
+    """The patterns service's runtime, ready to `serve()`."""
+    return assemble(settings).runtime

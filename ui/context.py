@@ -53,7 +53,7 @@ class UiContext:
         """Open the store and make the clients; nothing touches the network yet."""
         settings.service_dir.mkdir(parents=True, exist_ok=True)
         store = Store(
-            settings.service_dir / "ui.duckdb",
+            settings.database_path,
             shop_defaults=ShopSettings(shop_name=settings.shop_name, units=settings.units),
         )
         if settings.demo_owner:

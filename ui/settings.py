@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator
@@ -56,6 +57,11 @@ class UiSettings(ServiceSettings):
         title="Demo owner",
         description="On an empty box create owner 'Owner' with PIN 1234 (demos only).",
     )
+
+    @property
+    def database_path(self) -> Path:
+        """The UI's DuckDB file: users, projects, shop settings."""
+        return self.service_dir / "ui.duckdb"
 
     @field_validator("capture_address")
     @classmethod

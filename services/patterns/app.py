@@ -21,37 +21,25 @@ from stitchsketch.v1 import patterns_pb2_grpc
 log = logging.getLogger(__name__)
 
 
-class PatternsRuntime(ServiceRuntime):
-    """The service runtime, with the job manager started before the port is bound."""
-
-    def __init__(self, settings: PatternsSettings, patterns: PatternJobs):
-        super().__init__("patterns", settings)
-        self.patterns = patterns
-
-    async def start(self) -> int:
-        # NOTE: ServiceRuntime has no start hook; stopping goes through on_stop.
-        await self.patterns.start()
-        return await super().start()
-
-
 @dataclass
 class Patterns:
     """The parts of one patterns process."""
 
-    runtime: PatternsRuntime
+    runtime: ServiceRuntime
     jobs: PatternJobs
 
 
 def assemble(settings: PatternsSettings) -> Patterns:
     """Build every part; nothing runs until `runtime.start()` / `serve()`."""
     jobs = PatternJobs(settings)
-    runtime = PatternsRuntime(settings, jobs)
+    runtime = ServiceRuntime("patterns", settings)
     runtime.add(
         patterns_pb2_grpc.add_PatternsServiceServicer_to_server,
         PatternsServicer(jobs),
         PATTERNS_SERVICE,
         SCOPES,
     )
+    runtime.on_start(jobs.start)
     runtime.on_stop(jobs.stop)
     return Patterns(runtime=runtime, jobs=jobs)
 

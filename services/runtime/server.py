@@ -58,6 +58,7 @@ class ServiceRuntime:
         self._scopes: dict[str, str | None] = {}
         self._services: list[tuple[Callable[[Any, grpc.aio.Server], None], Any]] = []
         self._service_names: list[str] = []
+        self._on_start: list[Callable[[], Awaitable[None]]] = []
         self._on_stop: list[Callable[[], Awaitable[None]]] = []
         self._health = health.aio.HealthServicer()
         self._server: grpc.aio.Server | None = None
@@ -78,6 +79,10 @@ class ServiceRuntime:
         self._service_names.append(service_name)
         self._scopes.update(scopes)
 
+    def on_start(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run `callback` before the port is bound (e.g. load and requeue jobs)."""
+        self._on_start.append(callback)
+
     def on_stop(self, callback: Callable[[], Awaitable[None]]) -> None:
         """Run `callback` at shutdown, before the server stops (e.g. end watch streams)."""
         self._on_stop.append(callback)
@@ -89,6 +94,8 @@ class ServiceRuntime:
 
     async def start(self) -> int:
         """Bind, serve, advertise, tell systemd; returns the bound port."""
+        for callback in self._on_start:
+            await callback()
         interceptor = CallInterceptor(self.signer, self._scopes, is_revoked=self.is_revoked)
         server = grpc.aio.server(
             interceptors=[interceptor],

@@ -21,3 +21,16 @@ async def login(user: User, person: Person, pin: str | None = None) -> None:
     await tap_pin(user, pin or person.pin)
     if pin is None or pin == person.pin:
         await user.should_see(marker="who", retries=30)
+
+
+async def new_project(user: User, customer: str = "Mrs Jones") -> str:
+    """Create a project through the dialog; returns its id (from the page URL)."""
+    await user.open("/")
+    user.find(marker="new-project").click()
+    await user.should_see(marker="field-customer")
+    user.find(marker="field-customer").type(customer)
+    user.find(marker="field-contact").type("555-0101")
+    user.find(marker="piece-sofa").click()
+    user.find(marker="project-save").click()
+    await user.should_see(marker="project-customer", retries=30)
+    return user.back_history[-1].rsplit("/", 1)[-1]

@@ -14,7 +14,7 @@ from services.runtime.client import open_channel
 from services.runtime.server import ServiceRuntime
 from stitchsketch.v1 import capture_pb2, capture_pb2_grpc, common_pb2, pairing_pb2, pairing_pb2_grpc
 from tests.ui.conftest import Person
-from tests.ui.helpers import login, tap_pin
+from tests.ui.helpers import login, new_project, tap_pin
 from tests.ui.photos import jpeg
 
 
@@ -27,19 +27,6 @@ async def _upload_requests(
         )
     )
     yield capture_pb2.UploadPhotoRequest(chunk=common_pb2.Chunk(offset=0, data=data))
-
-
-async def _new_project(user: User, customer: str = "Mrs Jones") -> str:
-    """Create a project through the dialog; returns its id (from the page URL)."""
-    await user.open("/")
-    user.find(marker="new-project").click()
-    await user.should_see(marker="field-customer")
-    user.find(marker="field-customer").type(customer)
-    user.find(marker="field-contact").type("555-0101")
-    user.find(marker="piece-sofa").click()
-    user.find(marker="project-save").click()
-    await user.should_see(marker="project-customer", retries=30)
-    return user.back_history[-1].rsplit("/", 1)[-1]
 
 
 def _uploader(user: User, marker: str = "upload-files") -> ui.upload:
@@ -88,7 +75,7 @@ async def test_first_start_asks_for_the_owner(ui_env: None, ui_user: User) -> No
 
 async def test_create_project_and_find_it(ui_user: User, people: dict[str, Person]) -> None:
     await login(ui_user, people["staff"])
-    project_id = await _new_project(ui_user, "Mrs Jones")
+    project_id = await new_project(ui_user, "Mrs Jones")
     assert project_id.startswith("mrs-jones-sofa-")
     await ui_user.should_see("555-0101")
     await ui_user.open("/")
@@ -101,7 +88,7 @@ async def test_upload_from_browser_appears_in_grid(
     ui_user: User, people: dict[str, Person], capture: ServiceRuntime
 ) -> None:
     await login(ui_user, people["staff"])
-    project_id = await _new_project(ui_user)
+    project_id = await new_project(ui_user)
     await ui_user.should_see("No photos yet", retries=20)
     files = [
         SmallFileUpload("IMG_1.JPG", "image/jpeg", jpeg(1)),
@@ -128,7 +115,7 @@ async def test_photo_from_another_client_appears_live(
     ui_user: User, people: dict[str, Person], capture: ServiceRuntime
 ) -> None:
     await login(ui_user, people["staff"])
-    project_id = await _new_project(ui_user)
+    project_id = await new_project(ui_user)
     await ui_user.should_see("No photos yet", retries=20)
     async with open_channel(capture.target, _staff_token(capture)) as channel:
         stub = capture_pb2_grpc.CaptureServiceStub(channel)
@@ -147,7 +134,7 @@ async def test_paired_camera_uploads_into_the_active_capture(
     ui_user: User, people: dict[str, Person], capture: ServiceRuntime
 ) -> None:
     await login(ui_user, people["staff"])
-    project_id = await _new_project(ui_user)
+    project_id = await new_project(ui_user)
     ui_user.find(marker="start-capture").click()
     await ui_user.should_see(marker="stop-capture", retries=30)
     await ui_user.should_see("Capturing")
@@ -172,7 +159,7 @@ async def test_viewer_cannot_delete_but_staff_can(
     ui_user: User, people: dict[str, Person], capture: ServiceRuntime
 ) -> None:
     await login(ui_user, people["staff"])
-    project_id = await _new_project(ui_user)
+    project_id = await new_project(ui_user)
     async with open_channel(capture.target, _staff_token(capture)) as channel:
         stored = await capture_pb2_grpc.CaptureServiceStub(channel).UploadPhoto(
             _upload_requests(jpeg(3), "KEEP.JPG", project_id)
@@ -242,7 +229,7 @@ async def test_capture_down_shows_a_banner_not_a_crash(
     ui_user: User, people: dict[str, Person], capture: ServiceRuntime
 ) -> None:
     await login(ui_user, people["staff"])
-    project_id = await _new_project(ui_user)
+    project_id = await new_project(ui_user)
     await ui_user.should_not_see(marker="capture-banner")
     await capture.stop(0)
     await ui_user.should_see(content="capture service unavailable — retrying", retries=100)

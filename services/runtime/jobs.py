@@ -130,10 +130,20 @@ def _child(target: str, job_dir: str, params: dict, stages: list[str], events, s
 
 @dataclasses.dataclass(frozen=True)
 class JobKind:
-    """A kind of job: the work function ("module:function") and its stage names."""
+    """A kind of job: the work function ("module:function"), its stage names and, where
+    stages take very different times, their rough shares of a run (for honest ETAs)."""
 
     target: str
     stages: tuple[str, ...]
+    weights: tuple[float, ...] = ()
+
+    def fraction(self, index: int, stage_fraction: float) -> float:
+        """The whole job's fraction done at `stage_fraction` through stage `index`."""
+        weights = (
+            self.weights if len(self.weights) == len(self.stages) else (1.0,) * len(self.stages)
+        )
+        before = sum(weights[:index])
+        return (before + weights[index] * stage_fraction) / max(sum(weights), 1e-9)
 
 
 class JobManager:
@@ -146,6 +156,7 @@ class JobManager:
         self._watchers: dict[str, set[asyncio.Queue]] = {}
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._cancel_requested: set[str] = set()
+        self._progress_at_start: dict[str, float] = {}
         self._worker: asyncio.Task | None = None
         self._current: tuple[str, Any, Any] | None = None  # (job id, process, stop event)
         self._ctx = mp.get_context("spawn")
@@ -286,6 +297,7 @@ class JobManager:
         )
         job.state, job.attempts, job.started_at = JobState.RUNNING, job.attempts + 1, time.time()
         job.message = "starting"
+        self._progress_at_start[job.id] = job.progress
         self._save(job)
         self._notify(job)
         process.start()
@@ -334,12 +346,18 @@ class JobManager:
     def _apply_progress(
         self, job: JobRecord, kind: JobKind, stage: str, fraction: float, message: str
     ) -> None:
+        """Progress only moves forward: a resumed job re-checks finished work and restarts
+        its interrupted stage, and a progress bar must not jump back for that."""
         index = kind.stages.index(stage) if stage in kind.stages else job.stage_index
-        job.stage, job.stage_index = stage, index
-        job.progress = (index + fraction) / max(1, len(kind.stages))
+        overall = kind.fraction(index, fraction)
+        if overall >= job.progress:
+            job.stage, job.stage_index, job.progress = stage, index, overall
         job.message = message or stage
+        done_this_run = job.progress - self._progress_at_start.get(job.id, 0.0)
         elapsed = time.time() - job.started_at
-        job.eta_seconds = elapsed * (1 - job.progress) / job.progress if job.progress > 0.02 else -1
+        job.eta_seconds = (
+            elapsed * (1 - job.progress) / done_this_run if done_this_run > 0.02 else -1
+        )
         job.updated_at = time.time()
 
     def _finish(self, job: JobRecord, state: JobState, message: str) -> None:

@@ -25,35 +25,41 @@ _sym_db = _symbol_database.Default()
 from stitchsketch.v1 import common_pb2 as stitchsketch_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$stitchsketch/v1/reconstruction.proto\x12\x0fstitchsketch.v1\x1a\x1cstitchsketch/v1/common.proto\"\x83\x01\n\x15ReconstructionOptions\x12\x37\n\x07quality\x18\x01 \x01(\x0e\x32&.stitchsketch.v1.ReconstructionQuality\x12\x16\n\x0emax_image_size\x18\x02 \x01(\x05\x12\x19\n\x11\x64isplay_triangles\x18\x03 \x01(\x05\"}\n\x1bSubmitReconstructionRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\x11\n\tphoto_ids\x18\x02 \x03(\t\x12\x37\n\x07options\x18\x03 \x01(\x0b\x32&.stitchsketch.v1.ReconstructionOptions\"A\n\x1cSubmitReconstructionResponse\x12!\n\x03job\x18\x01 \x01(\x0b\x32\x14.stitchsketch.v1.Job\"!\n\x0fGetModelRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\x9b\x02\n\x10GetModelResponse\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x0e\n\x06images\x18\x02 \x01(\x05\x12\x12\n\nregistered\x18\x03 \x01(\x05\x12\x1e\n\x16unregistered_filenames\x18\x04 \x03(\t\x12\"\n\x1amean_reprojection_error_px\x18\x05 \x01(\x01\x12\x0e\n\x06scaled\x18\x06 \x01(\x08\x12\x14\n\x0cscale_source\x18\x07 \x01(\t\x12\x16\n\x0escale_residual\x18\x08 \x01(\x01\x12/\n\ndimensions\x18\t \x01(\x0b\x32\x1b.stitchsketch.v1.Dimensions\x12\x11\n\ttriangles\x18\n \x01(\x03\x12\r\n\x05\x66iles\x18\x0b \x03(\t\"8\n\x18\x44ownloadModelFileRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"}\n\x15SetKnownLengthRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12 \n\x01\x61\x18\x02 \x01(\x0b\x32\x15.stitchsketch.v1.Vec3\x12 \n\x01\x62\x18\x03 \x01(\x0b\x32\x15.stitchsketch.v1.Vec3\x12\x10\n\x08length_m\x18\x04 \x01(\x01\"k\n\x11SetCropBoxRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\"\n\x03min\x18\x02 \x01(\x0b\x32\x15.stitchsketch.v1.Vec3\x12\"\n\x03max\x18\x03 \x01(\x0b\x32\x15.stitchsketch.v1.Vec3\"E\n\x18GetCalibrationMatRequest\x12)\n\x05paper\x18\x01 \x01(\x0e\x32\x1a.stitchsketch.v1.PaperSize*\xa7\x01\n\x15ReconstructionQuality\x12&\n\"RECONSTRUCTION_QUALITY_UNSPECIFIED\x10\x00\x12\"\n\x1eRECONSTRUCTION_QUALITY_PREVIEW\x10\x01\x12!\n\x1dRECONSTRUCTION_QUALITY_NORMAL\x10\x02\x12\x1f\n\x1bRECONSTRUCTION_QUALITY_HIGH\x10\x03*Q\n\tPaperSize\x12\x1a\n\x16PAPER_SIZE_UNSPECIFIED\x10\x00\x12\x11\n\rPAPER_SIZE_A4\x10\x01\x12\x15\n\x11PAPER_SIZE_LETTER\x10\x02\x32\x98\x07\n\x15ReconstructionService\x12s\n\x14SubmitReconstruction\x12,.stitchsketch.v1.SubmitReconstructionRequest\x1a-.stitchsketch.v1.SubmitReconstructionResponse\x12I\n\x06GetJob\x12\x1e.stitchsketch.v1.GetJobRequest\x1a\x1f.stitchsketch.v1.GetJobResponse\x12O\n\x08ListJobs\x12 .stitchsketch.v1.ListJobsRequest\x1a!.stitchsketch.v1.ListJobsResponse\x12I\n\x08WatchJob\x12 .stitchsketch.v1.WatchJobRequest\x1a\x19.stitchsketch.v1.JobEvent0\x01\x12R\n\tCancelJob\x12!.stitchsketch.v1.CancelJobRequest\x1a\".stitchsketch.v1.CancelJobResponse\x12O\n\x08GetModel\x12 .stitchsketch.v1.GetModelRequest\x1a!.stitchsketch.v1.GetModelResponse\x12_\n\x11\x44ownloadModelFile\x12).stitchsketch.v1.DownloadModelFileRequest\x1a\x1d.stitchsketch.v1.ArtifactPart0\x01\x12[\n\x0eSetKnownLength\x12&.stitchsketch.v1.SetKnownLengthRequest\x1a!.stitchsketch.v1.GetModelResponse\x12_\n\nSetCropBox\x12\".stitchsketch.v1.SetCropBoxRequest\x1a-.stitchsketch.v1.SubmitReconstructionResponse\x12_\n\x11GetCalibrationMat\x12).stitchsketch.v1.GetCalibrationMatRequest\x1a\x1d.stitchsketch.v1.ArtifactPart0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$stitchsketch/v1/reconstruction.proto\x12\x0fstitchsketch.v1\x1a\x1cstitchsketch/v1/common.proto\"\xb3\x01\n\x15ReconstructionOptions\x12\x37\n\x07quality\x18\x01 \x01(\x0e\x32&.stitchsketch.v1.ReconstructionQuality\x12\x16\n\x0emax_image_size\x18\x02 \x01(\x05\x12\x19\n\x11\x64isplay_triangles\x18\x03 \x01(\x05\x12.\n\nmat_layout\x18\x04 \x01(\x0b\x32\x1a.stitchsketch.v1.MatLayout\"?\n\tMatMarker\x12\n\n\x02id\x18\x01 \x01(\x05\x12&\n\x07\x63orners\x18\x02 \x03(\x0b\x32\x15.stitchsketch.v1.Vec3\"E\n\x08MatSheet\x12\x0c\n\x04name\x18\x01 \x01(\t\x12+\n\x07markers\x18\x02 \x03(\x0b\x32\x1a.stitchsketch.v1.MatMarker\"c\n\tMatLayout\x12\x12\n\ndictionary\x18\x01 \x01(\t\x12\x17\n\x0fmarker_length_m\x18\x02 \x01(\x01\x12)\n\x06sheets\x18\x03 \x03(\x0b\x32\x19.stitchsketch.v1.MatSheet\"}\n\x1bSubmitReconstructionRequest\x12\x12\n\nproject_id\x18\x01 \x01(\t\x12\x11\n\tphoto_ids\x18\x02 \x03(\t\x12\x37\n\x07options\x18\x03 \x01(\x0b\x32&.stitchsketch.v1.ReconstructionOptions\"A\n\x1cSubmitReconstructionResponse\x12!\n\x03job\x18\x01 \x01(\x0b\x32\x14.stitchsketch.v1.Job\"!\n\x0fGetModelRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\xd1\x02\n\x10GetModelResponse\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x0e\n\x06images\x18\x02 \x01(\x05\x12\x12\n\nregistered\x18\x03 \x01(\x05\x12\x1e\n\x16unregistered_filenames\x18\x04 \x03(\t\x12\"\n\x1amean_reprojection_error_px\x18\x05 \x01(\x01\x12\x0e\n\x06scaled\x18\x06 \x01(\x08\x12\x14\n\x0cscale_source\x18\x07 \x01(\t\x12\x16\n\x0escale_residual\x18\x08 \x01(\x01\x12/\n\ndimensions\x18\t \x01(\x0b\x32\x1b.stitchsketch.v1.Dimensions\x12\x11\n\ttriangles\x18\n \x01(\x03\x12\r\n\x05\x66iles\x18\x0b \x03(\t\x12\x1e\n\x16unregistered_photo_ids\x18\x0c \x03(\t\x12\x14\n\x0c\x64\x65nse_method\x18\r \x01(\t\"8\n\x18\x44ownloadModelFileRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"}\n\x15SetKnownLengthRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12 \n\x01\x61\x18\x02 \x01(\x0b\x32\x15.stitchsketch.v1.Vec3\x12 \n\x01\x62\x18\x03 \x01(\x0b\x32\x15.stitchsketch.v1.Vec3\x12\x10\n\x08length_m\x18\x04 \x01(\x01\"k\n\x11SetCropBoxRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\"\n\x03min\x18\x02 \x01(\x0b\x32\x15.stitchsketch.v1.Vec3\x12\"\n\x03max\x18\x03 \x01(\x0b\x32\x15.stitchsketch.v1.Vec3\"E\n\x18GetCalibrationMatRequest\x12)\n\x05paper\x18\x01 \x01(\x0e\x32\x1a.stitchsketch.v1.PaperSize*\xa7\x01\n\x15ReconstructionQuality\x12&\n\"RECONSTRUCTION_QUALITY_UNSPECIFIED\x10\x00\x12\"\n\x1eRECONSTRUCTION_QUALITY_PREVIEW\x10\x01\x12!\n\x1dRECONSTRUCTION_QUALITY_NORMAL\x10\x02\x12\x1f\n\x1bRECONSTRUCTION_QUALITY_HIGH\x10\x03*Q\n\tPaperSize\x12\x1a\n\x16PAPER_SIZE_UNSPECIFIED\x10\x00\x12\x11\n\rPAPER_SIZE_A4\x10\x01\x12\x15\n\x11PAPER_SIZE_LETTER\x10\x02\x32\x98\x07\n\x15ReconstructionService\x12s\n\x14SubmitReconstruction\x12,.stitchsketch.v1.SubmitReconstructionRequest\x1a-.stitchsketch.v1.SubmitReconstructionResponse\x12I\n\x06GetJob\x12\x1e.stitchsketch.v1.GetJobRequest\x1a\x1f.stitchsketch.v1.GetJobResponse\x12O\n\x08ListJobs\x12 .stitchsketch.v1.ListJobsRequest\x1a!.stitchsketch.v1.ListJobsResponse\x12I\n\x08WatchJob\x12 .stitchsketch.v1.WatchJobRequest\x1a\x19.stitchsketch.v1.JobEvent0\x01\x12R\n\tCancelJob\x12!.stitchsketch.v1.CancelJobRequest\x1a\".stitchsketch.v1.CancelJobResponse\x12O\n\x08GetModel\x12 .stitchsketch.v1.GetModelRequest\x1a!.stitchsketch.v1.GetModelResponse\x12_\n\x11\x44ownloadModelFile\x12).stitchsketch.v1.DownloadModelFileRequest\x1a\x1d.stitchsketch.v1.ArtifactPart0\x01\x12[\n\x0eSetKnownLength\x12&.stitchsketch.v1.SetKnownLengthRequest\x1a!.stitchsketch.v1.GetModelResponse\x12_\n\nSetCropBox\x12\".stitchsketch.v1.SetCropBoxRequest\x1a-.stitchsketch.v1.SubmitReconstructionResponse\x12_\n\x11GetCalibrationMat\x12).stitchsketch.v1.GetCalibrationMatRequest\x1a\x1d.stitchsketch.v1.ArtifactPart0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'stitchsketch.v1.reconstruction_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_RECONSTRUCTIONQUALITY']._serialized_start=1102
-  _globals['_RECONSTRUCTIONQUALITY']._serialized_end=1269
-  _globals['_PAPERSIZE']._serialized_start=1271
-  _globals['_PAPERSIZE']._serialized_end=1352
+  _globals['_RECONSTRUCTIONQUALITY']._serialized_start=1441
+  _globals['_RECONSTRUCTIONQUALITY']._serialized_end=1608
+  _globals['_PAPERSIZE']._serialized_start=1610
+  _globals['_PAPERSIZE']._serialized_end=1691
   _globals['_RECONSTRUCTIONOPTIONS']._serialized_start=88
-  _globals['_RECONSTRUCTIONOPTIONS']._serialized_end=219
-  _globals['_SUBMITRECONSTRUCTIONREQUEST']._serialized_start=221
-  _globals['_SUBMITRECONSTRUCTIONREQUEST']._serialized_end=346
-  _globals['_SUBMITRECONSTRUCTIONRESPONSE']._serialized_start=348
-  _globals['_SUBMITRECONSTRUCTIONRESPONSE']._serialized_end=413
-  _globals['_GETMODELREQUEST']._serialized_start=415
-  _globals['_GETMODELREQUEST']._serialized_end=448
-  _globals['_GETMODELRESPONSE']._serialized_start=451
-  _globals['_GETMODELRESPONSE']._serialized_end=734
-  _globals['_DOWNLOADMODELFILEREQUEST']._serialized_start=736
-  _globals['_DOWNLOADMODELFILEREQUEST']._serialized_end=792
-  _globals['_SETKNOWNLENGTHREQUEST']._serialized_start=794
-  _globals['_SETKNOWNLENGTHREQUEST']._serialized_end=919
-  _globals['_SETCROPBOXREQUEST']._serialized_start=921
-  _globals['_SETCROPBOXREQUEST']._serialized_end=1028
-  _globals['_GETCALIBRATIONMATREQUEST']._serialized_start=1030
-  _globals['_GETCALIBRATIONMATREQUEST']._serialized_end=1099
-  _globals['_RECONSTRUCTIONSERVICE']._serialized_start=1355
-  _globals['_RECONSTRUCTIONSERVICE']._serialized_end=2275
+  _globals['_RECONSTRUCTIONOPTIONS']._serialized_end=267
+  _globals['_MATMARKER']._serialized_start=269
+  _globals['_MATMARKER']._serialized_end=332
+  _globals['_MATSHEET']._serialized_start=334
+  _globals['_MATSHEET']._serialized_end=403
+  _globals['_MATLAYOUT']._serialized_start=405
+  _globals['_MATLAYOUT']._serialized_end=504
+  _globals['_SUBMITRECONSTRUCTIONREQUEST']._serialized_start=506
+  _globals['_SUBMITRECONSTRUCTIONREQUEST']._serialized_end=631
+  _globals['_SUBMITRECONSTRUCTIONRESPONSE']._serialized_start=633
+  _globals['_SUBMITRECONSTRUCTIONRESPONSE']._serialized_end=698
+  _globals['_GETMODELREQUEST']._serialized_start=700
+  _globals['_GETMODELREQUEST']._serialized_end=733
+  _globals['_GETMODELRESPONSE']._serialized_start=736
+  _globals['_GETMODELRESPONSE']._serialized_end=1073
+  _globals['_DOWNLOADMODELFILEREQUEST']._serialized_start=1075
+  _globals['_DOWNLOADMODELFILEREQUEST']._serialized_end=1131
+  _globals['_SETKNOWNLENGTHREQUEST']._serialized_start=1133
+  _globals['_SETKNOWNLENGTHREQUEST']._serialized_end=1258
+  _globals['_SETCROPBOXREQUEST']._serialized_start=1260
+  _globals['_SETCROPBOXREQUEST']._serialized_end=1367
+  _globals['_GETCALIBRATIONMATREQUEST']._serialized_start=1369
+  _globals['_GETCALIBRATIONMATREQUEST']._serialized_end=1438
+  _globals['_RECONSTRUCTIONSERVICE']._serialized_start=1694
+  _globals['_RECONSTRUCTIONSERVICE']._serialized_end=2614
 # @@protoc_insertion_point(module_scope)

@@ -29,14 +29,42 @@ PAPER_SIZE_A4: PaperSize
 PAPER_SIZE_LETTER: PaperSize
 
 class ReconstructionOptions(_message.Message):
-    __slots__ = ("quality", "max_image_size", "display_triangles")
+    __slots__ = ("quality", "max_image_size", "display_triangles", "mat_layout")
     QUALITY_FIELD_NUMBER: _ClassVar[int]
     MAX_IMAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_TRIANGLES_FIELD_NUMBER: _ClassVar[int]
+    MAT_LAYOUT_FIELD_NUMBER: _ClassVar[int]
     quality: ReconstructionQuality
     max_image_size: int
     display_triangles: int
-    def __init__(self, quality: _Optional[_Union[ReconstructionQuality, str]] = ..., max_image_size: _Optional[int] = ..., display_triangles: _Optional[int] = ...) -> None: ...
+    mat_layout: MatLayout
+    def __init__(self, quality: _Optional[_Union[ReconstructionQuality, str]] = ..., max_image_size: _Optional[int] = ..., display_triangles: _Optional[int] = ..., mat_layout: _Optional[_Union[MatLayout, _Mapping]] = ...) -> None: ...
+
+class MatMarker(_message.Message):
+    __slots__ = ("id", "corners")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    CORNERS_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    corners: _containers.RepeatedCompositeFieldContainer[_common_pb2.Vec3]
+    def __init__(self, id: _Optional[int] = ..., corners: _Optional[_Iterable[_Union[_common_pb2.Vec3, _Mapping]]] = ...) -> None: ...
+
+class MatSheet(_message.Message):
+    __slots__ = ("name", "markers")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    MARKERS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    markers: _containers.RepeatedCompositeFieldContainer[MatMarker]
+    def __init__(self, name: _Optional[str] = ..., markers: _Optional[_Iterable[_Union[MatMarker, _Mapping]]] = ...) -> None: ...
+
+class MatLayout(_message.Message):
+    __slots__ = ("dictionary", "marker_length_m", "sheets")
+    DICTIONARY_FIELD_NUMBER: _ClassVar[int]
+    MARKER_LENGTH_M_FIELD_NUMBER: _ClassVar[int]
+    SHEETS_FIELD_NUMBER: _ClassVar[int]
+    dictionary: str
+    marker_length_m: float
+    sheets: _containers.RepeatedCompositeFieldContainer[MatSheet]
+    def __init__(self, dictionary: _Optional[str] = ..., marker_length_m: _Optional[float] = ..., sheets: _Optional[_Iterable[_Union[MatSheet, _Mapping]]] = ...) -> None: ...
 
 class SubmitReconstructionRequest(_message.Message):
     __slots__ = ("project_id", "photo_ids", "options")
@@ -61,7 +89,7 @@ class GetModelRequest(_message.Message):
     def __init__(self, job_id: _Optional[str] = ...) -> None: ...
 
 class GetModelResponse(_message.Message):
-    __slots__ = ("job_id", "images", "registered", "unregistered_filenames", "mean_reprojection_error_px", "scaled", "scale_source", "scale_residual", "dimensions", "triangles", "files")
+    __slots__ = ("job_id", "images", "registered", "unregistered_filenames", "mean_reprojection_error_px", "scaled", "scale_source", "scale_residual", "dimensions", "triangles", "files", "unregistered_photo_ids", "dense_method")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     IMAGES_FIELD_NUMBER: _ClassVar[int]
     REGISTERED_FIELD_NUMBER: _ClassVar[int]
@@ -73,6 +101,8 @@ class GetModelResponse(_message.Message):
     DIMENSIONS_FIELD_NUMBER: _ClassVar[int]
     TRIANGLES_FIELD_NUMBER: _ClassVar[int]
     FILES_FIELD_NUMBER: _ClassVar[int]
+    UNREGISTERED_PHOTO_IDS_FIELD_NUMBER: _ClassVar[int]
+    DENSE_METHOD_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     images: int
     registered: int
@@ -84,7 +114,9 @@ class GetModelResponse(_message.Message):
     dimensions: _common_pb2.Dimensions
     triangles: int
     files: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, job_id: _Optional[str] = ..., images: _Optional[int] = ..., registered: _Optional[int] = ..., unregistered_filenames: _Optional[_Iterable[str]] = ..., mean_reprojection_error_px: _Optional[float] = ..., scaled: _Optional[bool] = ..., scale_source: _Optional[str] = ..., scale_residual: _Optional[float] = ..., dimensions: _Optional[_Union[_common_pb2.Dimensions, _Mapping]] = ..., triangles: _Optional[int] = ..., files: _Optional[_Iterable[str]] = ...) -> None: ...
+    unregistered_photo_ids: _containers.RepeatedScalarFieldContainer[str]
+    dense_method: str
+    def __init__(self, job_id: _Optional[str] = ..., images: _Optional[int] = ..., registered: _Optional[int] = ..., unregistered_filenames: _Optional[_Iterable[str]] = ..., mean_reprojection_error_px: _Optional[float] = ..., scaled: _Optional[bool] = ..., scale_source: _Optional[str] = ..., scale_residual: _Optional[float] = ..., dimensions: _Optional[_Union[_common_pb2.Dimensions, _Mapping]] = ..., triangles: _Optional[int] = ..., files: _Optional[_Iterable[str]] = ..., unregistered_photo_ids: _Optional[_Iterable[str]] = ..., dense_method: _Optional[str] = ...) -> None: ...
 
 class DownloadModelFileRequest(_message.Message):
     __slots__ = ("job_id", "name")

@@ -137,7 +137,8 @@ class ReconstructionServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DownloadModelFile(self, request, context):
-        """Streams one of the model's files (GLB, PLY, OBJ, point cloud, calibration mat PDF).
+        """Streams one of the model's files (the names in GetModelResponse.files: GLB, PLY,
+        OBJ), info first, then chunks.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -151,7 +152,9 @@ class ReconstructionServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SetCropBox(self, request, context):
-        """Restricts the model to a box around the piece and re-meshes.
+        """Restricts the model to a box around the piece and re-meshes. Answers with a new job
+        that reuses the finished job's photos and sparse model and re-runs from the piece's
+        isolation on; the finished job and its files stay as they were.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

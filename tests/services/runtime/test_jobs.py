@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from services.runtime.jobs import JobManager, JobRecord, JobState
+from services.runtime.jobs import JobKind, JobManager, JobRecord, JobState
 from tests.services.runtime import toy_jobs
 
 
@@ -89,5 +89,34 @@ async def test_restart_resumes_from_the_last_finished_stage(tmp_path: Path) -> N
         assert second.get(job.id).state == JobState.SUCCEEDED
         runs = (root / job.id / "runs.txt").read_text().split()
         assert runs == ["first", "second", "second"]  # the first stage was not redone
+    finally:
+        await second.stop()
+
+
+def test_weighted_stages_give_the_whole_jobs_fraction() -> None:
+    kind = JobKind("m:f", ("quick", "slow"), weights=(1.0, 3.0))
+    assert kind.fraction(0, 1.0) == 0.25
+    assert kind.fraction(1, 0.5) == 0.625
+    assert JobKind("m:f", ("a", "b")).fraction(1, 0.0) == 0.5  # no weights: equal shares
+
+
+async def test_progress_does_not_go_back_when_a_job_resumes(tmp_path: Path) -> None:
+    root = tmp_path / "jobs"
+    first = JobManager(root, {"toy": toy_jobs.KIND})
+    await first.start()
+    job = first.submit("toy", "p", {"second_steps": 1000, "step_s": 0.05})
+    await wait_for(lambda: job.stage == "second" and job.progress > 0.5)
+    await first.stop()
+    before = JobRecord.load(root / job.id / "job.json").progress
+
+    second = JobManager(root, {"toy": toy_jobs.KIND})
+    await second.start()
+    try:
+        seen: list[float] = []
+        async for record, _ in second.watch(job.id):
+            seen.append(record.progress)
+            if len(seen) > 5:
+                break
+        assert min(seen) >= before
     finally:
         await second.stop()

@@ -112,8 +112,11 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             await context.abort(st.code, st.details, st.trailing_metadata)
         finally:
             log.debug("%s done in %.3f s", method, time.monotonic() - started)
-            current_principal.reset(who_token)
-            request_id.reset(rid_token)
+            # A streaming call the client abandoned is closed from another context,
+            # where these tokens cannot be reset; that context dies with the call anyway.
+            with contextlib.suppress(ValueError):
+                current_principal.reset(who_token)
+                request_id.reset(rid_token)
 
     def _authenticate(self, method: str, metadata: Mapping[str, Any]) -> Principal | None:
         if method not in self._scopes:

@@ -1,5 +1,5 @@
 """Fixtures shared by the service tests: a box data directory, its signing key, people's
-tokens, and a real capture server on a free loopback port.
+tokens, and real capture and patterns servers on free loopback ports.
 
 Tokens are made with the box key in `data_dir`, which every service started on that
 directory shares, so the same tokens work against any service of the test box.
@@ -17,8 +17,10 @@ from services.runtime.tokens import TokenSigner, load_or_create_box_id, load_or_
 
 if TYPE_CHECKING:
     from services.capture.app import Capture
+    from services.patterns.app import Patterns
 
 CaptureFactory = Callable[..., Awaitable["Capture"]]
+PatternsFactory = Callable[..., Awaitable["Patterns"]]
 
 
 @pytest.fixture
@@ -91,3 +93,33 @@ def device_token(capture_server: Capture) -> str:
     code, _ = capture_server.devices.create_code()
     _, token = capture_server.devices.pair(code, "test-cam")
     return token
+
+
+@pytest.fixture
+async def patterns_factory(data_dir: Path) -> AsyncIterator[PatternsFactory]:
+    """Starts patterns servers on free loopback ports over the test box; stops them all."""
+    from services.patterns.app import assemble
+    from services.patterns.settings import PatternsSettings
+    from services.runtime.settings import load_settings
+
+    started: list[Patterns] = []
+
+    async def start(**overrides: Any) -> Patterns:
+        settings: dict[str, Any] = {
+            "data_dir": data_dir,
+            "host": "127.0.0.1",
+            "port": 0,
+            "advertise": False,
+            "grace_s": 0.5,
+            "discover_mdns": False,
+            "nest_seconds": 0.3,
+        }
+        settings.update(overrides)
+        server = assemble(load_settings(PatternsSettings, **settings))
+        await server.runtime.start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in reversed(started):
+        await server.runtime.stop(grace=0.2)

@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, help="HTTP port (default 8080)")
     parser.add_argument("--data-dir", type=Path, help="box data directory")
     parser.add_argument("--capture", help="capture service HOST:PORT (default: mDNS)")
+    parser.add_argument("--patterns", help="patterns service HOST:PORT (default: mDNS)")
     parser.add_argument(
         "--demo-owner",
         action="store_true",
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
             "port": args.port,
             "data_dir": args.data_dir,
             "capture_address": args.capture,
+            "patterns_address": args.patterns,
             "demo_owner": True if args.demo_owner else None,
         }.items()
         if value is not None

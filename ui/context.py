@@ -1,4 +1,4 @@
-"""What the pages share: settings, the store, the token signer, the capture client, the feed.
+"""What the pages share: settings, the store, the token signer, the service clients, the feed.
 
 One instance per UI process, made by `ui.app.build_app` and handed to every page
 (no module-level globals), started and stopped with the app.
@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -24,6 +24,7 @@ from services.errors import InvalidArgument, Unavailable
 from services.runtime.tokens import TokenSigner, load_or_create_box_id, load_or_create_key
 from ui.capture_client import CaptureClient
 from ui.feed import PhotoFeed
+from ui.patterns_client import PatternsClient
 from ui.settings import UiSettings
 from ui.store import ShopSettings, Store, ensure_demo_owner
 from ui.throttle import LoginThrottle
@@ -43,6 +44,7 @@ class UiContext:
     signer: TokenSigner
     capture: CaptureClient
     feed: PhotoFeed
+    patterns: PatternsClient
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     discovery: Discovery | None = None
     _notifier: Notifier = field(default_factory=Notifier)
@@ -61,7 +63,7 @@ class UiContext:
         box_id = load_or_create_box_id(settings.data_dir)
         signer = TokenSigner(load_or_create_key(settings.data_dir), box_id)
         discovery = None
-        if not settings.capture_address:
+        if not (settings.capture_address and settings.patterns_address):
             try:
                 static = parse_static(settings.static_services)
             except ValueError as exc:
@@ -69,15 +71,19 @@ class UiContext:
                 raise InvalidArgument(str(exc), field="static_services") from exc
             discovery = Discovery(static, box_id=box_id)
 
-        async def locate() -> str:
-            if settings.capture_address:
-                return settings.capture_address
-            if discovery is None:  # pragma: no cover - set together above
-                raise Unavailable("no way to find the capture service")
-            endpoint = await discovery.resolve("capture", settings.discovery_timeout_s)
-            return endpoint.target
+        def locator(service: str, address: str) -> Callable[[], Awaitable[str]]:
+            async def locate() -> str:
+                if address:
+                    return address
+                if discovery is None:  # pragma: no cover - set together above
+                    raise Unavailable(f"no way to find the {service} service")
+                endpoint = await discovery.resolve(service, settings.discovery_timeout_s)
+                return endpoint.target
 
-        capture = CaptureClient(locate)
+            return locate
+
+        capture = CaptureClient(locator("capture", settings.capture_address))
+        patterns = PatternsClient(locator("patterns", settings.patterns_address))
 
         def feed_token() -> str:
             return signer.issue(
@@ -85,7 +91,7 @@ class UiContext:
             )
 
         feed = PhotoFeed(capture, feed_token)
-        return cls(settings, store, signer, capture, feed, discovery=discovery)
+        return cls(settings, store, signer, capture, feed, patterns, discovery=discovery)
 
     @property
     def storage_secret(self) -> str:
@@ -123,6 +129,7 @@ class UiContext:
                 await self._watchdog
         await self.feed.stop()
         await self.capture.close()
+        await self.patterns.close()
         if self.discovery is not None:
             await self.discovery.close()
         await asyncio.to_thread(self.store.close)

@@ -11,7 +11,7 @@ from services.runtime.settings import ServiceSettings
 
 
 class UiSettings(ServiceSettings):
-    """The touchscreen/tablet web app: where it listens and how it finds capture."""
+    """The touchscreen/tablet web app: where it listens and how it finds the services."""
 
     section: ClassVar[str] = "ui"
 
@@ -32,6 +32,12 @@ class UiSettings(ServiceSettings):
         "",
         title="Capture address",
         description="HOST:PORT of the capture service; empty finds it over mDNS "
+        "(or through static_services).",
+    )
+    patterns_address: str = Field(
+        "",
+        title="Patterns address",
+        description="HOST:PORT of the patterns service; empty finds it over mDNS "
         "(or through static_services).",
     )
     discovery_timeout_s: float = Field(
@@ -63,7 +69,7 @@ class UiSettings(ServiceSettings):
         """The UI's DuckDB file: users, projects, shop settings."""
         return self.service_dir / "ui.duckdb"
 
-    @field_validator("capture_address")
+    @field_validator("capture_address", "patterns_address")
     @classmethod
     def _target(cls, value: str) -> str:
         if value.strip():

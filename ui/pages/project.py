@@ -97,6 +97,14 @@ class ProjectView:
                         ),
                         "edit-project",
                     )
+            tag(
+                ui.button(
+                    "Patterns & yardage",
+                    icon="content_cut",
+                    on_click=lambda: ui.navigate.to(f"/project/{p.id}/patterns"),
+                ).props("unelevated size=lg no-caps color=primary"),
+                "open-patterns",
+            )
             if p.contact:
                 with ui.row().classes("items-center gap-2"):
                     ui.icon("call", color="grey-7")

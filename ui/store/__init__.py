@@ -1,4 +1,4 @@
-"""The UI's own data: users, projects and shop settings in one DuckDB file.
+"""The UI's own data: users, projects, their service jobs and shop settings in one DuckDB file.
 
 Plain Python, no NiceGUI: repositories are small classes over one `Database`
 (one connection per process, serialised by a lock). The UI calls them through
@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ui.store.db import Database
+from ui.store.jobs import SERVICES, ProjectJob, ProjectJobRepo
 from ui.store.migrate import apply_migrations, current_version
 from ui.store.projects import PIECE_TYPES, STATUSES, Project, ProjectRepo
 from ui.store.shop import UNITS, ShopSettings, ShopSettingsRepo
@@ -18,10 +19,13 @@ from ui.store.users import ROLES, User, UserRepo, ensure_demo_owner
 __all__ = [
     "PIECE_TYPES",
     "ROLES",
+    "SERVICES",
     "STATUSES",
     "UNITS",
     "Database",
     "Project",
+    "ProjectJob",
+    "ProjectJobRepo",
     "ProjectRepo",
     "ShopSettings",
     "ShopSettingsRepo",
@@ -46,6 +50,7 @@ class Store:
             raise
         self.users = UserRepo(self.db)
         self.projects = ProjectRepo(self.db)
+        self.jobs = ProjectJobRepo(self.db)
         self.shop = ShopSettingsRepo(self.db, shop_defaults or ShopSettings())
 
     def close(self) -> None:

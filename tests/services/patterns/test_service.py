@@ -7,8 +7,6 @@ import asyncio
 import hashlib
 import io
 import math
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import ezdxf
@@ -16,38 +14,17 @@ import grpc
 import pytest
 
 from services.patterns import sample_meshes
-from services.patterns.app import Patterns, assemble
+from services.patterns.app import Patterns
 from services.patterns.mesh import TriMesh, ply_bytes
 from services.patterns.mesh_glb import read_glb
-from services.patterns.settings import PatternsSettings
 from services.patterns.units import INCH
 from services.runtime.client import open_channel
-from services.runtime.settings import load_settings
 from services.runtime.status import field_violations
 from stitchsketch.v1 import common_pb2, patterns_pb2, patterns_pb2_grpc
 
 pb = patterns_pb2
 CUSHION = sample_meshes.box_cushion(0.3, 0.25, 0.1)  # boxing (1.1 m) fits a 54 in roll
 PROJECT = "proj-1"
-
-
-@pytest.fixture
-async def patterns_factory(data_dir: Path) -> AsyncIterator[Any]:
-    """Starts patterns servers on free loopback ports over the test box; stops them all."""
-    started: list[Patterns] = []
-
-    async def start(**overrides: Any) -> Patterns:
-        settings = {"data_dir": data_dir, "host": "127.0.0.1", "port": 0, "advertise": False,
-                    "grace_s": 0.5, "discover_mdns": False, "nest_seconds": 0.3}
-        settings.update(overrides)
-        server = assemble(load_settings(PatternsSettings, **settings))
-        await server.runtime.start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in reversed(started):
-        await server.runtime.stop(grace=0.2)
 
 
 @pytest.fixture

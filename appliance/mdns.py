@@ -205,9 +205,12 @@ class Discovery:
             deadline = min(deadline, self._started_at + timeout)
         while True:
             changed = self._changed
-            usable = [e for e in self.endpoints(service) if e.source == "mdns"]
-            usable = [e for e in usable if e.api_version == API_VERSION]
-            if usable:
+            usable = self._usable(service)
+            # This box's own services first: its tokens are signed with this box's key.
+            mine = [e for e in usable if not self._box_id or e.box_id == self._box_id]
+            if mine:
+                return mine[0]
+            if usable and not static:
                 return usable[0]
             remaining = deadline - loop.time()
             if remaining <= 0:
@@ -218,7 +221,17 @@ class Discovery:
                 break
         if static:
             return static[0]
+        if usable := self._usable(service):
+            return usable[0]
         raise Unavailable(self._why_not(service, timeout), retry_after_s=1.0)
+
+    def _usable(self, service: str) -> list[Endpoint]:
+        """mDNS answers for `service` that speak our API version, this box's first."""
+        return [
+            e
+            for e in self.endpoints(service)
+            if e.source == "mdns" and e.api_version == API_VERSION
+        ]
 
     def _why_not(self, service: str, timeout: float) -> str:
         others = [e for e in self._found.values() if e.service == service]

@@ -29,8 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real missing dependency, not a missing command module
-                raise
+            if not exc.name or not name.startswith(exc.name):
+                raise  # a real missing dependency, not a command this checkout lacks
             continue
         module.add_parser(sub)
     return parser

@@ -148,12 +148,17 @@ def main(argv: list[str] | None = None) -> int:
             if process.poll() is None:
                 log.info("stopping %s", name)
                 process.terminate()
-        for _, process in reversed(children):
+        for name, process in reversed(children):
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=15)
             if process.poll() is None:
+                log.warning("%s did not stop in time; killing it", name)
                 process.kill()
+            log.info("%s stopped", name)
 
+    # Ctrl-C and SIGTERM both stop the box. SIGINT is set explicitly: a shell starts
+    # background jobs with it ignored, and Python would then never raise KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         for name in services:

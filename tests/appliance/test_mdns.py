@@ -189,3 +189,23 @@ async def test_other_api_version_is_not_used(discovery: tuple[Discovery, str]) -
     finally:
         await (await zc.async_unregister_service(info))
         await zc.async_close()
+
+
+@needs_multicast
+async def test_static_address_beats_another_boxs_service(
+    discovery: tuple[Discovery, str],
+) -> None:
+    """Another box's service cannot check this box's tokens: the static address wins."""
+    found, box = discovery
+    service = f"probe-{box}"  # the fixture's static entry: 127.0.0.1:1
+    stranger = Advertiser(service, 50300, secrets.token_hex(4))
+    await stranger.start()
+    try:
+        for _ in range(50):
+            if any(e.source == "mdns" for e in found.endpoints(service)):
+                break
+            await asyncio.sleep(0.1)
+        chosen = await found.resolve(service, timeout=0.5)
+        assert (chosen.source, chosen.port) == ("static", 1)
+    finally:
+        await stranger.close()

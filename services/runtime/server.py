@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,8 +24,10 @@ from grpc_reflection.v1alpha import reflection
 
 from appliance.mdns import Advertiser
 from appliance.sdnotify import Notifier
+from services.errors import StitchError
 from services.runtime.interceptors import CallInterceptor, Scopes
-from services.runtime.settings import ServiceSettings
+from services.runtime.logs import configure_logging
+from services.runtime.settings import S, ServiceSettings, load_settings
 from services.runtime.tokens import (
     Principal,
     TokenSigner,
@@ -165,3 +168,18 @@ class ServiceRuntime:
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
         await self.stop()
+
+
+def run_service(
+    settings_cls: type[S], build: Callable[[S], ServiceRuntime], argv: list[str] | None = None
+) -> int:
+    """The whole of a service's `__main__`: settings, logging, serve until SIGTERM."""
+    name = settings_cls.section
+    try:
+        settings = load_settings(settings_cls)
+    except StitchError as exc:
+        print(f"{name}: {exc.message}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, name)
+    asyncio.run(build(settings).serve())
+    return 0

@@ -8,7 +8,6 @@ handlers are async generators (the interceptor wraps them as such).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 from collections.abc import AsyncIterator
 from pathlib import PurePosixPath
@@ -24,13 +23,13 @@ from services.capture.photo_store import PhotoStore, check_photo_id, check_proje
 from services.capture.uploads import UploadAssembler
 from services.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.runtime import tokens
+from services.runtime.artifacts import artifact_parts
 from services.runtime.interceptors import principal
 from stitchsketch.v1 import capture_pb2, capture_pb2_grpc, common_pb2, pairing_pb2, pairing_pb2_grpc
 
 CAPTURE_SERVICE = capture_pb2.DESCRIPTOR.services_by_name["CaptureService"].full_name
 PAIRING_SERVICE = pairing_pb2.DESCRIPTOR.services_by_name["PairingService"].full_name
 #: Bytes per streamed chunk of a download (the contract says at most 1 MiB).
-CHUNK_BYTES = 1024 * 1024
 
 
 def _m(service: str, method: str) -> str:
@@ -134,17 +133,14 @@ class CaptureServicer(capture_pb2_grpc.CaptureServiceServicer):
             raise NotFound(f"photo {record.id[:12]}… was just deleted") from exc
         stem = PurePosixPath(os.path.basename(record.filename.replace("\\", "/"))).stem
         stem = stem or record.id[:12]
-        info = common_pb2.ArtifactInfo(
-            name=f"{stem}.thumb.jpg" if thumbnail else f"{stem}.{record.extension}",
-            content_type="image/jpeg" if thumbnail else record.content_type,
-            size_bytes=len(data),
-            sha256=hashlib.sha256(data).hexdigest() if thumbnail else record.id,
+        parts = artifact_parts(
+            data,
+            f"{stem}.thumb.jpg" if thumbnail else f"{stem}.{record.extension}",
+            "image/jpeg" if thumbnail else record.content_type,
+            sha256="" if thumbnail else record.id,  # an original's id is its SHA-256
         )
-        yield common_pb2.ArtifactPart(info=info)
-        view = memoryview(data)
-        for offset in range(0, len(data), CHUNK_BYTES):
-            chunk = common_pb2.Chunk(offset=offset, data=bytes(view[offset : offset + CHUNK_BYTES]))
-            yield common_pb2.ArtifactPart(chunk=chunk)
+        for part in parts:
+            yield part
 
     async def DeletePhoto(
         self, request: capture_pb2.DeletePhotoRequest, context: grpc.aio.ServicerContext

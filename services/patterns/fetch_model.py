@@ -9,10 +9,8 @@ static address list), signs itself a short read-only token with the box key, and
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +18,10 @@ import grpc
 
 from appliance.endpoints import parse_static
 from services.errors import FailedPrecondition, InvalidArgument, NotFound, Unavailable
+from services.runtime.artifacts import receive_artifact
 from services.runtime.client import open_channel
 from services.runtime.tokens import TokenSigner, load_or_create_box_id, load_or_create_key
-from stitchsketch.v1 import common_pb2, reconstruction_pb2, reconstruction_pb2_grpc
+from stitchsketch.v1 import reconstruction_pb2, reconstruction_pb2_grpc
 
 log = logging.getLogger(__name__)
 
@@ -63,50 +62,9 @@ async def _fetch(source: dict[str, Any], dest: Path, progress: Callable[[float],
         stub = reconstruction_pb2_grpc.ReconstructionServiceStub(channel)
         try:
             await receive_artifact(stub.DownloadModelFile(request, timeout=timeout), dest,
-                                   progress)
+                                   what="model", progress=progress)
         except grpc.RpcError as exc:
             raise _domain_error(exc, job_id, endpoint.target) from exc
-
-
-async def receive_artifact(parts: AsyncIterator[common_pb2.ArtifactPart], dest: Path,
-                           progress: Callable[[float], None] = lambda f: None) -> int:
-    """Write a streamed artifact (info, then chunks in order) to `dest` atomically, checking
-    it against its info; returns the byte count."""
-    tmp = dest.with_name(f".{dest.name}.part")
-    digest = hashlib.sha256()
-    info: common_pb2.ArtifactInfo | None = None
-    received = 0
-    try:
-        with open(tmp, "wb") as f:
-            async for part in parts:
-                if part.WhichOneof("part") == "info":
-                    if info is not None:
-                        raise FailedPrecondition("the model stream sent its info twice")
-                    info = part.info
-                    continue
-                if info is None:
-                    raise FailedPrecondition("the model stream did not start with its info")
-                if part.chunk.offset != received:
-                    raise FailedPrecondition(f"the model stream skipped or repeated bytes at "
-                                             f"{received}: try again")
-                f.write(part.chunk.data)
-                digest.update(part.chunk.data)
-                received += len(part.chunk.data)
-                progress(min(received / max(info.size_bytes, 1), 1.0))
-            f.flush()
-            os.fsync(f.fileno())
-        if info is None:
-            raise FailedPrecondition("the model stream was empty")
-        if info.size_bytes and received != info.size_bytes:
-            raise Unavailable(f"the model stream ended after {received} of {info.size_bytes} "
-                              "bytes: try again", retry_after_s=2.0)
-        if info.sha256 and digest.hexdigest() != info.sha256:
-            raise Unavailable("the model arrived damaged (SHA-256 differs): try again",
-                              retry_after_s=2.0)
-        os.replace(tmp, dest)
-        return received
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _domain_error(exc: grpc.RpcError, job_id: str, target: str) -> Exception:

@@ -8,7 +8,6 @@ handlers are async generators (the interceptor wraps them as such).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import AsyncIterator
 
 import grpc
@@ -18,12 +17,12 @@ from services.patterns import converters
 from services.patterns.exports import ExportOptions
 from services.patterns.pattern_jobs import PatternJobs
 from services.runtime import tokens
+from services.runtime.artifacts import artifact_parts
 from services.runtime.job_rpcs import JobRpcs, job_scopes, job_to_proto
 from stitchsketch.v1 import common_pb2, patterns_pb2, patterns_pb2_grpc
 
 PATTERNS_SERVICE = patterns_pb2.DESCRIPTOR.services_by_name["PatternsService"].full_name
 #: Bytes per streamed chunk of an export (the contract says at most 1 MiB).
-CHUNK_BYTES = 1024 * 1024
 
 
 def _m(method: str) -> str:
@@ -115,12 +114,5 @@ class PatternsServicer(JobRpcs, patterns_pb2_grpc.PatternsServiceServicer):
                             paper=request.paper, project=request.project_name.strip(),
                             currency=currency)
         artifact = await self._patterns.export(request.job_id, fmt, opt, fabric, request.labour)
-        data = artifact.data
-        info = common_pb2.ArtifactInfo(name=artifact.name, content_type=artifact.content_type,
-                                       size_bytes=len(data),
-                                       sha256=hashlib.sha256(data).hexdigest())
-        yield common_pb2.ArtifactPart(info=info)
-        view = memoryview(data)
-        for offset in range(0, len(data), CHUNK_BYTES):
-            chunk = common_pb2.Chunk(offset=offset, data=bytes(view[offset : offset + CHUNK_BYTES]))
-            yield common_pb2.ArtifactPart(chunk=chunk)
+        for part in artifact_parts(artifact.data, artifact.name, artifact.content_type):
+            yield part

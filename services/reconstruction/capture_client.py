@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -31,9 +30,10 @@ from services.errors import (
     Unavailable,
 )
 from services.reconstruction.prepare_images import MIN_PHOTOS
+from services.runtime.artifacts import receive_artifact
 from services.runtime.client import open_channel
 from services.runtime.tokens import TokenSigner, load_or_create_box_id, load_or_create_key
-from stitchsketch.v1 import capture_pb2, capture_pb2_grpc, common_pb2
+from stitchsketch.v1 import capture_pb2, capture_pb2_grpc
 
 log = logging.getLogger(__name__)
 
@@ -162,45 +162,11 @@ async def download_photo(stub: capture_pb2_grpc.CaptureServiceStub, project_id: 
     request = capture_pb2.GetPhotoRequest(project_id=project_id, photo_id=photo_id,
                                           variant=capture_pb2.PHOTO_VARIANT_ORIGINAL)
     try:
-        return await receive(stub.GetPhoto(request, timeout=timeout_s), dest, photo_id,
-                             check_stop)
+        return await receive_artifact(stub.GetPhoto(request, timeout=timeout_s), dest,
+                                     expected_sha256=photo_id, what="photo",
+                                     check_stop=check_stop)
     except grpc.RpcError as exc:
         raise domain_error(exc, f"fetching photo {photo_id[:12]}…") from exc
-
-
-async def receive(parts: AsyncIterator[common_pb2.ArtifactPart], dest: Path, sha256: str,
-                  check_stop: Callable[[], None] = lambda: None) -> int:
-    """Write a streamed artifact (info, then chunks in order) to `dest` atomically, checking
-    offsets, size and SHA-256."""
-    tmp = dest.with_name(f".{dest.name}.part")
-    digest = hashlib.sha256()
-    info: common_pb2.ArtifactInfo | None = None
-    received = 0
-    try:
-        with open(tmp, "wb") as f:
-            async for part in parts:
-                check_stop()
-                if part.WhichOneof("part") == "info":
-                    info = part.info
-                    continue
-                if info is None or part.chunk.offset != received:
-                    raise Unavailable("the photo stream was out of order: try again",
-                                      retry_after_s=1.0)
-                f.write(part.chunk.data)
-                digest.update(part.chunk.data)
-                received += len(part.chunk.data)
-            f.flush()
-            os.fsync(f.fileno())
-        if info is None or (info.size_bytes and received != info.size_bytes):
-            raise Unavailable(f"the photo stream ended early ({received} bytes): try again",
-                              retry_after_s=1.0)
-        if digest.hexdigest() != sha256:
-            raise Unavailable("the photo arrived damaged (SHA-256 differs): try again",
-                              retry_after_s=1.0)
-        os.replace(tmp, dest)
-        return received
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def file_sha256(path: Path) -> str | None:

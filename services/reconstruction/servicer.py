@@ -7,12 +7,8 @@ are async generators (the interceptor wraps them as such).
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import BinaryIO
 
 import grpc
 
@@ -20,13 +16,13 @@ from services.errors import InvalidArgument
 from services.reconstruction import converters
 from services.reconstruction.reconstruction_jobs import ReconstructionJobs
 from services.runtime import tokens
+from services.runtime.artifacts import artifact_parts, file_parts
 from services.runtime.job_rpcs import JobRpcs, job_scopes, job_to_proto
 from stitchsketch.v1 import common_pb2, reconstruction_pb2, reconstruction_pb2_grpc
 
 pb = reconstruction_pb2
 RECONSTRUCTION_SERVICE = pb.DESCRIPTOR.services_by_name["ReconstructionService"].full_name
 #: Bytes per streamed chunk (the contract says at most 1 MiB).
-CHUNK_BYTES = 1024 * 1024
 
 
 def _m(method: str) -> str:
@@ -71,14 +67,8 @@ class ReconstructionServicer(JobRpcs, reconstruction_pb2_grpc.ReconstructionServ
         if not request.name:
             raise InvalidArgument("name one of the model's files", field="name")
         path, content_type = await self._recon.model_file(request.job_id, request.name)
-        # One open file for the hash and the body: a re-export replacing the file
-        # meanwhile (atomically) cannot mix two versions.
-        f = await asyncio.to_thread(open, path, "rb")
-        try:
-            async for part in _stream_file(f, request.name, content_type):
-                yield part
-        finally:
-            f.close()
+        async for part in file_parts(path, Path(request.name).name, content_type):
+            yield part
 
     async def SetKnownLength(
         self, request: pb.SetKnownLengthRequest, context: grpc.aio.ServicerContext
@@ -99,32 +89,6 @@ class ReconstructionServicer(JobRpcs, reconstruction_pb2_grpc.ReconstructionServ
     ) -> AsyncIterator[common_pb2.ArtifactPart]:
         paper = converters.paper(request.paper)
         data = await self._recon.calibration_mat(paper)
-        info = common_pb2.ArtifactInfo(name=f"stitchsketch-calibration-mat-{paper}.pdf",
-                                       content_type="application/pdf", size_bytes=len(data),
-                                       sha256=hashlib.sha256(data).hexdigest())
-        yield common_pb2.ArtifactPart(info=info)
-        view = memoryview(data)
-        for offset in range(0, len(data), CHUNK_BYTES):
-            chunk = common_pb2.Chunk(offset=offset, data=bytes(view[offset:offset + CHUNK_BYTES]))
-            yield common_pb2.ArtifactPart(chunk=chunk)
-
-
-def _sha256(f: BinaryIO) -> str:
-    digest = hashlib.sha256()
-    for block in iter(lambda: f.read(CHUNK_BYTES), b""):
-        digest.update(block)
-    f.seek(0)
-    return digest.hexdigest()
-
-
-async def _stream_file(f: BinaryIO, name: str,
-                       content_type: str) -> AsyncIterator[common_pb2.ArtifactPart]:
-    """Info (size, SHA-256), then the file in chunks, read off the event loop."""
-    size = os.fstat(f.fileno()).st_size
-    sha = await asyncio.to_thread(_sha256, f)
-    yield common_pb2.ArtifactPart(info=common_pb2.ArtifactInfo(
-        name=Path(name).name, content_type=content_type, size_bytes=size, sha256=sha))
-    offset = 0
-    while data := await asyncio.to_thread(f.read, CHUNK_BYTES):
-        yield common_pb2.ArtifactPart(chunk=common_pb2.Chunk(offset=offset, data=data))
-        offset += len(data)
+        name = f"stitchsketch-calibration-mat-{paper}.pdf"
+        for part in artifact_parts(data, name, "application/pdf"):
+            yield part

@@ -178,7 +178,9 @@ def test_a_smaller_crop_box_does_not_redo_dense(run: dict[str, Any]) -> None:
 
     run_dir = run["dir"]
     dense_done = read_marker(run_dir, "dense_depth")["finished_at"]
-    model.set_crop_box(run_dir, CropBox((-0.5, -0.5, 0.25), (0.5, 0.5, 0.6)))
+    region = json.loads((run_dir / "scene" / "region.json").read_text())
+    lo, hi = region["box_min"], region["box_max"]  # what depth was computed for
+    model.set_crop_box(run_dir, CropBox((lo[0], lo[1], 0.25), tuple(hi)))
     done = pipeline.run(run_dir)
     assert read_marker(run_dir, "dense_depth")["finished_at"] == dense_done
     box = done["export"]["dimensions"]

@@ -1,5 +1,5 @@
 """Fixtures shared by the service tests: a box data directory, its signing key, people's
-tokens, and real capture and patterns servers on free loopback ports.
+tokens, and real capture, patterns and reconstruction servers on free loopback ports.
 
 Tokens are made with the box key in `data_dir`, which every service started on that
 directory shares, so the same tokens work against any service of the test box.
@@ -18,9 +18,11 @@ from services.runtime.tokens import TokenSigner, load_or_create_box_id, load_or_
 if TYPE_CHECKING:
     from services.capture.app import Capture
     from services.patterns.app import Patterns
+    from services.reconstruction.app import Reconstruction
 
 CaptureFactory = Callable[..., Awaitable["Capture"]]
 PatternsFactory = Callable[..., Awaitable["Patterns"]]
+ReconstructionFactory = Callable[..., Awaitable["Reconstruction"]]
 
 
 @pytest.fixture
@@ -116,6 +118,41 @@ async def patterns_factory(data_dir: Path) -> AsyncIterator[PatternsFactory]:
         }
         settings.update(overrides)
         server = assemble(load_settings(PatternsSettings, **settings))
+        await server.runtime.start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in reversed(started):
+        await server.runtime.stop(grace=0.2)
+
+
+@pytest.fixture
+async def reconstruction_factory(data_dir: Path) -> AsyncIterator[ReconstructionFactory]:
+    """Starts reconstruction servers on free loopback ports over the test box; stops them all.
+
+    `await reconstruction_factory(capture_target)` finds capture at that address (static,
+    no mDNS). A server started again on the same `data_dir` resumes the jobs left running
+    (pass `port=` the old one's port to be found at the same address).
+    """
+    from services.reconstruction.app import assemble
+    from services.reconstruction.settings import ReconstructionSettings
+    from services.runtime.settings import load_settings
+
+    started: list[Reconstruction] = []
+
+    async def start(capture_target: str = "", **overrides: Any) -> Reconstruction:
+        settings: dict[str, Any] = {
+            "data_dir": data_dir,
+            "host": "127.0.0.1",
+            "port": 0,
+            "advertise": False,
+            "grace_s": 0.5,
+            "discover_mdns": False,
+            "static_services": f"capture={capture_target}" if capture_target else "",
+        }
+        settings.update(overrides)
+        server = assemble(load_settings(ReconstructionSettings, **settings))
         await server.runtime.start()
         started.append(server)
         return server

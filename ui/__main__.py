@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--capture", help="capture service HOST:PORT (default: mDNS)")
     parser.add_argument("--patterns", help="patterns service HOST:PORT (default: mDNS)")
     parser.add_argument(
+        "--reconstruction", help="reconstruction service HOST:PORT (default: mDNS)"
+    )
+    parser.add_argument(
         "--demo-owner",
         action="store_true",
         help="on an empty box create owner 'Owner' with PIN 1234",
@@ -37,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
             "data_dir": args.data_dir,
             "capture_address": args.capture,
             "patterns_address": args.patterns,
+            "reconstruction_address": args.reconstruction,
             "demo_owner": True if args.demo_owner else None,
         }.items()
         if value is not None

@@ -14,10 +14,10 @@ import logging
 from nicegui import app, ui
 from nicegui.storage import Storage
 
-from ui import media, patterns_files
+from ui import media, model_files, patterns_files
 from ui.components.theme import apply_theme
 from ui.context import UiContext
-from ui.pages import login, pairing, patterns, project, projects, users
+from ui.pages import login, model, pairing, patterns, project, projects, users
 from ui.settings import UiSettings
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ def build_app(settings: UiSettings) -> UiContext:
     login.register(ctx)  # /login, /setup
     projects.register(ctx)  # /
     project.register(ctx)  # /project/{id}
+    model.register(ctx)  # /project/{id}/model
+    model_files.register(ctx)  # /project/{id}/model/{job}/{file}, /calibration-mat/{paper}
     patterns.register(ctx)  # /project/{id}/patterns
     patterns_files.register(ctx)  # /project/{id}/patterns/{job}/{file}
     pairing.register(ctx)  # /pairing

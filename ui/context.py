@@ -13,8 +13,10 @@ import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
+from google.protobuf import json_format
 from nicegui import run
 from nicegui.server import Server
 
@@ -22,9 +24,11 @@ from appliance.mdns import Discovery, parse_static
 from appliance.sdnotify import Notifier
 from services.errors import InvalidArgument, Unavailable
 from services.runtime.tokens import TokenSigner, load_or_create_box_id, load_or_create_key
+from stitchsketch.v1 import reconstruction_pb2
 from ui.capture_client import CaptureClient
 from ui.feed import PhotoFeed
 from ui.patterns_client import PatternsClient
+from ui.reconstruction_client import ReconstructionClient
 from ui.settings import UiSettings
 from ui.store import ShopSettings, Store, ensure_demo_owner
 from ui.throttle import LoginThrottle
@@ -45,6 +49,10 @@ class UiContext:
     capture: CaptureClient
     feed: PhotoFeed
     patterns: PatternsClient
+    reconstruction: ReconstructionClient
+    #: The shop's own calibration mat (settings.mat_layout_file), sent with every
+    #: reconstruction; None: the printed StitchSketch mat.
+    mat_layout: reconstruction_pb2.MatLayout | None = None
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     discovery: Discovery | None = None
     _notifier: Notifier = field(default_factory=Notifier)
@@ -54,6 +62,7 @@ class UiContext:
     def create(cls, settings: UiSettings) -> UiContext:
         """Open the store and make the clients; nothing touches the network yet."""
         settings.service_dir.mkdir(parents=True, exist_ok=True)
+        mat_layout = load_mat_layout(settings.mat_layout_file)
         store = Store(
             settings.database_path,
             shop_defaults=ShopSettings(shop_name=settings.shop_name, units=settings.units),
@@ -63,7 +72,12 @@ class UiContext:
         box_id = load_or_create_box_id(settings.data_dir)
         signer = TokenSigner(load_or_create_key(settings.data_dir), box_id)
         discovery = None
-        if not (settings.capture_address and settings.patterns_address):
+        addresses = (
+            settings.capture_address,
+            settings.patterns_address,
+            settings.reconstruction_address,
+        )
+        if not all(addresses):
             try:
                 static = parse_static(settings.static_services)
             except ValueError as exc:
@@ -84,6 +98,9 @@ class UiContext:
 
         capture = CaptureClient(locator("capture", settings.capture_address))
         patterns = PatternsClient(locator("patterns", settings.patterns_address))
+        reconstruction = ReconstructionClient(
+            locator("reconstruction", settings.reconstruction_address)
+        )
 
         def feed_token() -> str:
             return signer.issue(
@@ -91,7 +108,17 @@ class UiContext:
             )
 
         feed = PhotoFeed(capture, feed_token)
-        return cls(settings, store, signer, capture, feed, patterns, discovery=discovery)
+        return cls(
+            settings,
+            store,
+            signer,
+            capture,
+            feed,
+            patterns,
+            reconstruction,
+            mat_layout=mat_layout,
+            discovery=discovery,
+        )
 
     @property
     def storage_secret(self) -> str:
@@ -130,6 +157,20 @@ class UiContext:
         await self.feed.stop()
         await self.capture.close()
         await self.patterns.close()
+        await self.reconstruction.close()
         if self.discovery is not None:
             await self.discovery.close()
         await asyncio.to_thread(self.store.close)
+
+
+def load_mat_layout(path: str) -> reconstruction_pb2.MatLayout | None:
+    """The shop's own mat from its JSON file (read once, at start-up), or None."""
+    if not path:
+        return None
+    try:
+        text = Path(path).read_text()
+        return json_format.Parse(text, reconstruction_pb2.MatLayout())
+    except (OSError, json_format.ParseError) as exc:
+        raise InvalidArgument(
+            f"cannot use the mat layout in {path}: {exc}", field="mat_layout_file"
+        ) from exc

@@ -40,6 +40,18 @@ class UiSettings(ServiceSettings):
         description="HOST:PORT of the patterns service; empty finds it over mDNS "
         "(or through static_services).",
     )
+    reconstruction_address: str = Field(
+        "",
+        title="Reconstruction address",
+        description="HOST:PORT of the reconstruction service; empty finds it over mDNS "
+        "(or through static_services).",
+    )
+    mat_layout_file: str = Field(
+        "",
+        title="Own calibration mat",
+        description="JSON file with the marker layout of a mat the shop made itself "
+        "(stitchsketch.v1.MatLayout in protobuf JSON); empty: the printed StitchSketch mat.",
+    )
     discovery_timeout_s: float = Field(
         3.0, gt=0, title="Discovery timeout", description="How long to wait for mDNS answers."
     )
@@ -69,7 +81,7 @@ class UiSettings(ServiceSettings):
         """The UI's DuckDB file: users, projects, shop settings."""
         return self.service_dir / "ui.duckdb"
 
-    @field_validator("capture_address", "patterns_address")
+    @field_validator("capture_address", "patterns_address", "reconstruction_address")
     @classmethod
     def _target(cls, value: str) -> str:
         if value.strip():

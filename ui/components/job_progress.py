@@ -1,7 +1,8 @@
 """A job's progress from its watch stream: stage in words, a bar, %, time left, Cancel.
 
-Generic over the job services (patterns now, reconstruction and render later): it takes
-a `watch` that yields the job as it changes and a `cancel`. When the service drops out
+Generic over the job services (patterns, reconstruction, render): it takes a `watch`
+that yields the job as it changes (a Job, or a JobEvent whose log lines it shows too) and
+a `cancel`. When the service drops out, or ends the watch before the job ended (a restart),
 it says so and follows the job again once the service is back.
 """
 
@@ -22,6 +23,7 @@ from ui.components.notice import show_error
 log = logging.getLogger(__name__)
 
 Job = common_pb2.Job
+JobEvent = common_pb2.JobEvent
 ENDED = (common_pb2.JOB_STATE_SUCCEEDED, common_pb2.JOB_STATE_FAILED,
          common_pb2.JOB_STATE_CANCELLED)
 RETRY_S = 2.0
@@ -39,7 +41,7 @@ class JobProgress(ui.column):
     def __init__(
         self,
         *,
-        watch: Callable[[], AsyncIterator[Job]],
+        watch: Callable[[], AsyncIterator[Job | JobEvent]],
         cancel: Callable[[], Awaitable[Job]] | None,
         on_end: Callable[[Job], Coroutine[Any, Any, None] | None],
         stage_labels: Mapping[str, str] | None = None,
@@ -57,6 +59,11 @@ class JobProgress(ui.column):
                     self.stage = tag(ui.label("Waiting to start…").classes("text-xl font-medium"),
                                      "job-stage")
                     self.detail = tag(ui.label().classes("text-slate-600"), "job-detail")
+                    self.log_line = tag(
+                        ui.label().classes("text-sm text-slate-500 font-mono truncate"),
+                        "job-log",
+                    )
+                    self.log_line.set_visibility(False)
                 if cancel is not None:
                     self.cancel_button = tag(
                         ui.button("Cancel", icon="close", on_click=self._cancel_job).props(
@@ -87,10 +94,19 @@ class JobProgress(ui.column):
         self.detail.set_text(" · ".join(parts))
         self.bar.set_value(max(0.0, min(1.0, job.progress)))
 
+    def _show_log(self, lines: list[str]) -> None:
+        last = next((line for line in reversed(lines) if line.strip()), "")
+        if last:
+            self.log_line.set_text(last.strip())
+            self.log_line.set_visibility(True)
+
     async def _follow(self) -> None:
         while True:
             try:
-                async for job in self._watch():
+                async for item in self._watch():
+                    job = item.job if isinstance(item, JobEvent) else item
+                    if isinstance(item, JobEvent):
+                        self._show_log(list(item.log_lines))
                     self._show(job)
                     if job.state in ENDED:
                         # Its own task: on_end usually removes this element, which cancels
@@ -99,7 +115,8 @@ class JobProgress(ui.column):
                         if result is not None:
                             background_tasks.create(result, name="job ended")
                         return
-                return
+                # The stream ended with the job still going: the service is restarting.
+                self.detail.set_text("The service is restarting — following the job again…")
             except Unavailable as exc:
                 self.detail.set_text(f"{exc.message} — retrying…")
             except NotFound as exc:

@@ -13,6 +13,7 @@ from stitchsketch.v1 import capture_pb2
 from ui.components import tag
 from ui.components.choice import ChoiceButtons
 from ui.components.frame import frame
+from ui.components.mat_print import mat_print
 from ui.components.notice import show_error
 from ui.components.photo_grid import PhotoGrid
 from ui.components.photo_upload import PhotoUpload
@@ -40,15 +41,16 @@ def register(ctx: UiContext) -> None:
             async with frame(ctx, session, "No such project", back="/"):
                 ui.label(f"There is no project {project_id}.").classes("text-xl")
             return None
+        shop = await ctx.db(ctx.store.shop.get)
         async with frame(ctx, session, project.customer, back="/"):
-            view = ProjectView(ctx, session, project)
+            view = ProjectView(ctx, session, project, metric=shop.units == "metric")
         await ui.context.client.connected()
         await view.start()
         return None
 
 
 class ProjectView:
-    def __init__(self, ctx: UiContext, session: Session, project: Project):
+    def __init__(self, ctx: UiContext, session: Session, project: Project, *, metric: bool):
         self._ctx = ctx
         self._session = session
         self.project = project
@@ -61,6 +63,8 @@ class ProjectView:
                     ui.label("Photos in").classes("text-sm uppercase tracking-wider text-slate-500")
                     self.capture_box = ui.column().classes("w-full gap-2")
                     PhotoUpload(ctx, session, project.id, on_stored=self._stored)
+                    # Printed before the shoot: the mat gives the model its true size.
+                    mat_print(metric=metric, compact=True)
         with ui.card().classes("ss-card p-5 w-full"):
             self.grid = PhotoGrid(on_delete=self._delete if session.can(PHOTOS_WRITE) else None)
         self._shown_active: str | None = None
@@ -97,14 +101,23 @@ class ProjectView:
                         ),
                         "edit-project",
                     )
-            tag(
-                ui.button(
-                    "Patterns & yardage",
-                    icon="content_cut",
-                    on_click=lambda: ui.navigate.to(f"/project/{p.id}/patterns"),
-                ).props("unelevated size=lg no-caps color=primary"),
-                "open-patterns",
-            )
+            with ui.row().classes("w-full gap-2"):
+                tag(
+                    ui.button(
+                        "3D model",
+                        icon="view_in_ar",
+                        on_click=lambda: ui.navigate.to(f"/project/{p.id}/model"),
+                    ).props("unelevated size=lg no-caps color=primary"),
+                    "open-model",
+                )
+                tag(
+                    ui.button(
+                        "Patterns & yardage",
+                        icon="content_cut",
+                        on_click=lambda: ui.navigate.to(f"/project/{p.id}/patterns"),
+                    ).props("unelevated size=lg no-caps color=primary"),
+                    "open-patterns",
+                )
             if p.contact:
                 with ui.row().classes("items-center gap-2"):
                     ui.icon("call", color="grey-7")

@@ -221,7 +221,7 @@ async def test_patterns_from_the_model_say_why_they_failed(
     finally:
         store.close()
     await ui_user.open(f"/project/{project_id}/patterns")
-    await ui_user.should_see(content="3D model 12 photos", retries=30)
+    await ui_user.should_see(content="3D model 12 photos", retries=150)
     ui_user.find(marker="patterns-from-model").click()
     await ui_user.should_see(marker="job-message", content="This run failed: ", retries=300)
     await ui_user.should_see(content="reconstruction", retries=1)

@@ -93,8 +93,7 @@ class PatternsView:
 
     async def start(self, wanted: str) -> None:
         self.runs = await self._ctx.db(self._ctx.store.jobs.list, self.project.id, "patterns")
-        model = await self._ctx.db(self._ctx.store.jobs.latest, self.project.id, "reconstruction")
-        self._draw_source(model)
+        self._draw_source(await self._finished_model())
         ids = [r.job_id for r in self.runs]
         if ids:
             await self.open_job(wanted if wanted in ids else ids[0])
@@ -104,6 +103,20 @@ class PatternsView:
                 ui.label("No patterns yet for this project.").classes("text-xl text-slate-600")
 
     # --- where the model comes from -----------------------------------------------------
+
+    async def _finished_model(self) -> ProjectJob | None:
+        """The newest reconstruction run that finished: a failed, cancelled or running
+        one has no model to cut. If the service cannot say, the newest run is offered
+        and the service's answer explains any problem."""
+        runs = await self._ctx.db(self._ctx.store.jobs.list, self.project.id, "reconstruction")
+        for run in runs:
+            try:
+                job = await self._ctx.reconstruction.get_job(self._session.token(), run.job_id)
+            except StitchError:
+                return runs[0]
+            if job.state == common_pb2.JOB_STATE_SUCCEEDED:
+                return run
+        return None
 
     def _draw_source(self, model: ProjectJob | None) -> None:
         self.source.clear()

@@ -1,9 +1,10 @@
 """Stage 9: fused points → a clean surface, full resolution and a browser-sized copy.
 
 Out: `mesh/mesh_full.ply` (kept for patterns) and `mesh/mesh_display.ply` (≤ the display
-budget in triangles). Screened Poisson, then: drop the low-density skin Poisson invents
-where no photo looked, cut to the piece's box, keep the big connected pieces, remove
-non-manifold edges and degenerate triangles.
+budget in triangles). Screened Poisson with octree cells of about two point spacings,
+then: drop the surface Poisson invents where no photo looked (far from every fused point,
+or of the lowest density), cut to the piece's box, keep the big connected pieces, remove
+non-manifold edges and degenerate triangles; quadric decimation for the display copy.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ class Preset:
     neighbours: int
     #: Depth hypotheses of the coarse plane sweep.
     planes: int
-    #: Octree depth of the Poisson surface.
+    #: Deepest Poisson octree allowed (the mesh stage picks less for sparser clouds).
     poisson_depth: int
 
 

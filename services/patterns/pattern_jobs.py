@@ -33,7 +33,7 @@ from services.patterns.mesh_store import OPAQUE_ID, MeshStore, check_project_id
 from services.patterns.run_job import KIND, STAGES
 from services.patterns.settings import PatternsSettings
 from services.patterns.units import UnitSystem
-from services.runtime.jobs import JobKind, JobManager, JobRecord, JobState
+from services.runtime.jobs import BOX_LOCK, JobKind, JobManager, JobRecord, JobState
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +61,14 @@ class PatternJobs:
     def __init__(self, settings: PatternsSettings):
         self.settings = settings
         root = settings.service_dir
-        self.jobs = JobManager(root / "jobs", {KIND: JobKind(WORK_FUNCTION, STAGES)})
-        self.meshes = MeshStore(root / "meshes", settings.max_mesh_bytes,
-                                settings.max_mesh_triangles)
+        self.jobs = JobManager(
+            root / "jobs",
+            {KIND: JobKind(WORK_FUNCTION, STAGES)},
+            box_lock=settings.data_dir / BOX_LOCK,
+        )
+        self.meshes = MeshStore(
+            root / "meshes", settings.max_mesh_bytes, settings.max_mesh_triangles
+        )
         self._locks: dict[str, asyncio.Lock] = {}
         self._states: OrderedDict[str, PatternState] = OrderedDict()
         self._meshes: dict[str, TriMesh] = {}
@@ -78,42 +83,62 @@ class PatternJobs:
 
     # -- submit ------------------------------------------------------------------------
 
-    def submit(self, project_id: str, *, mesh_id: str = "", reconstruction_job_id: str = "",
-               options: SubmitOptions | None = None) -> JobRecord:
+    def submit(
+        self,
+        project_id: str,
+        *,
+        mesh_id: str = "",
+        reconstruction_job_id: str = "",
+        options: SubmitOptions | None = None,
+    ) -> JobRecord:
         project_id = check_project_id(project_id)
         opt = self.resolve_options(project_id, options or SubmitOptions())
         source: dict[str, Any]
         if mesh_id:
-            source = {"mesh_path": str(self.meshes.path(self.meshes.get(mesh_id))),
-                      "mesh_id": mesh_id}
+            source = {
+                "mesh_path": str(self.meshes.path(self.meshes.get(mesh_id))),
+                "mesh_id": mesh_id,
+            }
         elif reconstruction_job_id:
             if not OPAQUE_ID.match(reconstruction_job_id):
-                raise InvalidArgument("reconstruction_job_id is not a job id",
-                                      field="reconstruction_job_id")
+                raise InvalidArgument(
+                    "reconstruction_job_id is not a job id", field="reconstruction_job_id"
+                )
             s = self.settings
             # NOTE: read by fetch_model; no secrets here (params land in job.json).
-            source = {"reconstruction_job_id": reconstruction_job_id,
-                      "data_dir": str(s.data_dir), "static_services": s.static_services,
-                      "discover_mdns": s.discover_mdns, "timeout_s": s.fetch_timeout_s}
+            source = {
+                "reconstruction_job_id": reconstruction_job_id,
+                "data_dir": str(s.data_dir),
+                "static_services": s.static_services,
+                "discover_mdns": s.discover_mdns,
+                "timeout_s": s.fetch_timeout_s,
+            }
         else:
-            raise InvalidArgument("name the mesh: a mesh_id from UploadMesh or a "
-                                  "reconstruction_job_id", field="source")
+            raise InvalidArgument(
+                "name the mesh: a mesh_id from UploadMesh or a reconstruction_job_id",
+                field="source",
+            )
         job = self.jobs.submit(KIND, project_id, {"source": source, "options": asdict(opt)})
-        log.info("patterns job %s for %s from %s", job.id, project_id,
-                 mesh_id or f"reconstruction {reconstruction_job_id}")
+        log.info(
+            "patterns job %s for %s from %s",
+            job.id,
+            project_id,
+            mesh_id or f"reconstruction {reconstruction_job_id}",
+        )
         return job
 
     def resolve_options(self, project_id: str, o: SubmitOptions) -> JobOptions:
         s = self.settings
         if o.seam_allowance_m < 0 or o.seam_allowance_m > 0.1:
-            raise InvalidArgument("seam_allowance_m is 0 (shop default) to 0.1 m",
-                                  field="seam_allowance_m")
+            raise InvalidArgument(
+                "seam_allowance_m is 0 (shop default) to 0.1 m", field="seam_allowance_m"
+            )
         if not 0 <= o.max_area_distortion < 1:
-            raise InvalidArgument("max_area_distortion is a fraction, 0 (default) to 1",
-                                  field="max_area_distortion")
+            raise InvalidArgument(
+                "max_area_distortion is a fraction, 0 (default) to 1", field="max_area_distortion"
+            )
         if o.max_stretch_pct < 0:
-            raise InvalidArgument("max_stretch_pct must not be negative",
-                                  field="max_stretch_pct")
+            raise InvalidArgument("max_stretch_pct must not be negative", field="max_stretch_pct")
         name = "".join(c for c in o.project_name if c.isprintable()).strip()[:80]
         return JobOptions(
             seam_allowance_m=o.seam_allowance_m or s.seam_allowance_m,
@@ -130,9 +155,10 @@ class PatternJobs:
         """The revision in force of a finished job (cached while it stays in force)."""
         job = self.jobs.get(job_id)
         if job.state != JobState.SUCCEEDED:
-            why = {JobState.FAILED: f"it failed: {job.error}",
-                   JobState.CANCELLED: "it was cancelled"}.get(job.state, "it is still "
-                                                                      f"{job.state.value}")
+            why = {
+                JobState.FAILED: f"it failed: {job.error}",
+                JobState.CANCELLED: "it was cancelled",
+            }.get(job.state, f"it is still {job.state.value}")
             raise FailedPrecondition(f"job {job_id} has no panels: {why}")
         job_dir = self.jobs.job_dir(job_id)
         cached = self._states.get(job_id)
@@ -162,7 +188,8 @@ class PatternJobs:
             if expected_revision and expected_revision != state.revision:
                 raise FailedPrecondition(
                     f"the panels changed (revision {state.revision}, you edited "
-                    f"{expected_revision}): reload them and edit again")
+                    f"{expected_revision}): reload them and edit again"
+                )
             job_dir = self.jobs.job_dir(job_id)
             async with self._cpu:
                 new = await asyncio.to_thread(self._edit, job_dir, state, edit)
@@ -175,8 +202,9 @@ class PatternJobs:
         save_state(job_dir, new, previous=state)
         return new
 
-    async def layout(self, job_id: str, fabric: Fabric, labour: float,
-                     nest_seconds: float = 0.0) -> LayoutResult:
+    async def layout(
+        self, job_id: str, fabric: Fabric, labour: float, nest_seconds: float = 0.0
+    ) -> LayoutResult:
         if nest_seconds < 0 or nest_seconds > 60:
             raise InvalidArgument("nest_seconds is 0 (shop default) to 60", field="nest_seconds")
         state = await self.state(job_id)
@@ -184,8 +212,14 @@ class PatternJobs:
         async with self._cpu:
             return await asyncio.to_thread(layout_for, state, fabric, labour, seconds)
 
-    async def export(self, job_id: str, fmt: ExportFormat, opt: ExportOptions,
-                     fabric: Fabric | None, labour: float) -> Artifact:
+    async def export(
+        self,
+        job_id: str,
+        fmt: ExportFormat,
+        opt: ExportOptions,
+        fabric: Fabric | None,
+        labour: float,
+    ) -> Artifact:
         state = await self.state(job_id)
         if fmt in NEEDS_LAYOUT and fabric is None:
             raise InvalidArgument("the marker and the quote need a fabric", field="fabric")

@@ -23,7 +23,7 @@ from services.reconstruction.options import CropBox, ReconstructionOptions
 from services.reconstruction.run_job import KIND, STAGES, WEIGHTS, dense_backend, run_dir
 from services.reconstruction.settings import ReconstructionSettings
 from services.reconstruction.stage import read_marker
-from services.runtime.jobs import JobKind, JobManager, JobRecord, JobState
+from services.runtime.jobs import BOX_LOCK, JobKind, JobManager, JobRecord, JobState
 from stitchsketch.v1 import capture_pb2_grpc
 
 log = logging.getLogger(__name__)
@@ -47,9 +47,11 @@ class ReconstructionJobs:
 
     def __init__(self, settings: ReconstructionSettings):
         self.settings = settings
-        self.jobs = JobManager(settings.service_dir / "jobs", {
-            KIND: JobKind(WORK_FUNCTION, STAGES, WEIGHTS)
-        })
+        self.jobs = JobManager(
+            settings.service_dir / "jobs",
+            {KIND: JobKind(WORK_FUNCTION, STAGES, WEIGHTS)},
+            box_lock=settings.data_dir / BOX_LOCK,
+        )
         self._discovery: Any = None
         self._cpu = asyncio.Semaphore(1)
         self._mats: dict[str, bytes] = {}
@@ -73,13 +75,15 @@ class ReconstructionJobs:
 
     def access(self) -> CaptureAccess:
         s = self.settings
-        return CaptureAccess(str(s.data_dir), s.static_services, s.discover_mdns,
-                             s.capture_timeout_s)
+        return CaptureAccess(
+            str(s.data_dir), s.static_services, s.discover_mdns, s.capture_timeout_s
+        )
 
     # -- jobs ----------------------------------------------------------------------------
 
-    async def submit(self, project_id: str, photo_ids: list[str],
-                     options: ReconstructionOptions) -> JobRecord:
+    async def submit(
+        self, project_id: str, photo_ids: list[str], options: ReconstructionOptions
+    ) -> JobRecord:
         """Queue a reconstruction, after asking capture whether the photos are there (so a
         project without enough photos is refused now, not minutes later)."""
         project_id = capture_client.check_project_id(project_id)
@@ -89,14 +93,24 @@ class ReconstructionJobs:
         async with capture_client.channel(target, access) as channel:
             stub = capture_pb2_grpc.CaptureServiceStub(channel)
             listed = await capture_client.list_photos(stub, project_id, access.timeout_s)
-        chosen = capture_client.select_photos(project_id, listed, photo_ids,
-                                              self.settings.max_photos)
-        params = {"project_id": project_id, "photo_ids": photo_ids,
-                  "options": options.to_json(), "capture": access.to_params(),
-                  "max_photos": self.settings.max_photos}
+        chosen = capture_client.select_photos(
+            project_id, listed, photo_ids, self.settings.max_photos
+        )
+        params = {
+            "project_id": project_id,
+            "photo_ids": photo_ids,
+            "options": options.to_json(),
+            "capture": access.to_params(),
+            "max_photos": self.settings.max_photos,
+        }
         job = self.jobs.submit(KIND, project_id, params)
-        log.info("reconstruction job %s for %s: %d photos, %s quality", job.id, project_id,
-                 len(chosen), options.quality.value)
+        log.info(
+            "reconstruction job %s for %s: %d photos, %s quality",
+            job.id,
+            project_id,
+            len(chosen),
+            options.quality.value,
+        )
         return job
 
     async def set_crop_box(self, job_id: str, box: CropBox) -> JobRecord:
@@ -105,10 +119,11 @@ class ReconstructionJobs:
         patterns already made from it, stay as they were."""
         source = self.jobs.get(job_id)
         self._finished_run(source)
-        params = {"project_id": source.project_id,
-                  "derived_from": {"job_id": source.id,
-                                   "job_dir": str(self.jobs.job_dir(source.id))},
-                  "crop_box": {"min": list(box.min), "max": list(box.max)}}
+        params = {
+            "project_id": source.project_id,
+            "derived_from": {"job_id": source.id, "job_dir": str(self.jobs.job_dir(source.id))},
+            "crop_box": {"min": list(box.min), "max": list(box.max)},
+        }
         job = self.jobs.submit(KIND, source.project_id, params)
         log.info("reconstruction job %s: job %s again with a crop box", job.id, job_id)
         return job
@@ -117,9 +132,10 @@ class ReconstructionJobs:
 
     def _finished_run(self, job: JobRecord) -> Path:
         if job.state != JobState.SUCCEEDED:
-            why = {JobState.FAILED: f"it failed: {job.error}",
-                   JobState.CANCELLED: "it was cancelled"}.get(job.state,
-                                                               f"it is still {job.state.value}")
+            why = {
+                JobState.FAILED: f"it failed: {job.error}",
+                JobState.CANCELLED: "it was cancelled",
+            }.get(job.state, f"it is still {job.state.value}")
             raise FailedPrecondition(f"job {job.id} has no model: {why}")
         return run_dir(self.jobs.job_dir(job.id))
 
@@ -131,9 +147,12 @@ class ReconstructionJobs:
         summary = model.load_summary(rdir)
         ids = fetch_photos.photo_ids_by_file(rdir.parent)
         dense = read_marker(rdir, DENSE_STAGE) or {}
-        return ModelInfo(job_id, summary,
-                         [ids.get(name, "") for name in summary["unregistered_filenames"]],
-                         str(dense.get("method", "")))
+        return ModelInfo(
+            job_id,
+            summary,
+            [ids.get(name, "") for name in summary["unregistered_filenames"]],
+            str(dense.get("method", "")),
+        )
 
     async def model_file(self, job_id: str, name: str) -> tuple[Path, str]:
         """Path and content type of one of a finished model's files."""
@@ -141,8 +160,13 @@ class ReconstructionJobs:
         path = await asyncio.to_thread(model.model_file, rdir, name)
         return path, model.CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
-    async def set_known_length(self, job_id: str, a: tuple[float, float, float],
-                               b: tuple[float, float, float], length_m: float) -> ModelInfo:
+    async def set_known_length(
+        self,
+        job_id: str,
+        a: tuple[float, float, float],
+        b: tuple[float, float, float],
+        length_m: float,
+    ) -> ModelInfo:
         """Scale a finished model so that |a b| = length_m (re-exports its files)."""
         rdir = self._finished_run(self.jobs.get(job_id))
         async with self._cpu:

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import ctypes
 import dataclasses
+import fcntl
 import importlib
 import json
 import logging
@@ -29,7 +30,7 @@ import uuid
 from collections.abc import AsyncIterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from appliance.paths import atomic_write_text
 from services.errors import Cancelled, FailedPrecondition, NotFound, StitchError
@@ -39,6 +40,10 @@ log = logging.getLogger(__name__)
 #: Seconds a job process gets to stop by itself after a cancel before it is killed.
 CANCEL_GRACE_S = 1.5
 PR_SET_PDEATHSIG = 1
+#: The box-wide lock file, under the box's data directory (shared by every service).
+BOX_LOCK = "heavy-work.lock"
+#: How often a queued job checks whether the box is free.
+BOX_LOCK_POLL_S = 0.25
 #: Progress is written to disk at most this often (it is always sent to watchers).
 PERSIST_EVERY_S = 1.0
 
@@ -149,9 +154,12 @@ class JobKind:
 class JobManager:
     """Runs jobs of the registered kinds, one at a time, and tells watchers about them."""
 
-    def __init__(self, root: Path, kinds: dict[str, JobKind]):
+    def __init__(self, root: Path, kinds: dict[str, JobKind], box_lock: Path | None = None):
         self.root = root
         self.kinds = kinds
+        #: A file every job-running service of the box locks while a job runs, so the box
+        #: does one heavy job at a time however many services it runs.
+        self.box_lock = box_lock
         self._jobs: dict[str, JobRecord] = {}
         self._watchers: dict[str, set[asyncio.Queue]] = {}
         self._queue: asyncio.Queue[str] = asyncio.Queue()
@@ -285,6 +293,36 @@ class JobManager:
                 self._finish(job, JobState.FAILED, "internal error; see the service log")
 
     async def _run(self, job: JobRecord) -> None:
+        lock = await self._wait_for_the_box(job)
+        if lock is None:  # cancelled while waiting
+            return
+        try:
+            await self._run_locked(job)
+        finally:
+            lock.close()  # closing the file releases the lock
+
+    async def _wait_for_the_box(self, job: JobRecord) -> IO[bytes] | None:
+        """Hold the box-wide lock (polled, so a cancel while waiting takes effect)."""
+        path = self.box_lock or (self.root / ".heavy-work.lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        f = path.open("ab")
+        told = False
+        while True:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return f
+            except BlockingIOError:
+                pass
+            if job.state != JobState.QUEUED:
+                f.close()
+                return None
+            if not told:
+                job.message = "waiting: another job is running on this box"
+                self._notify(job)
+                told = True
+            await asyncio.sleep(BOX_LOCK_POLL_S)
+
+    async def _run_locked(self, job: JobRecord) -> None:
         kind = self.kinds[job.kind]
         job_dir = self.root / job.id
         events = self._ctx.Queue()

@@ -120,3 +120,32 @@ async def test_progress_does_not_go_back_when_a_job_resumes(tmp_path: Path) -> N
         assert min(seen) >= before
     finally:
         await second.stop()
+
+
+async def test_one_heavy_job_per_box_across_services(tmp_path: Path) -> None:
+    """Two services (two managers) of one box share the box lock: one job at a time."""
+    lock = tmp_path / "heavy-work.lock"
+    first = JobManager(tmp_path / "a" / "jobs", {"toy": toy_jobs.KIND}, box_lock=lock)
+    second = JobManager(tmp_path / "b" / "jobs", {"toy": toy_jobs.KIND}, box_lock=lock)
+    await first.start()
+    await second.start()
+    try:
+        slow = first.submit("toy", "p", {"first_steps": 1000, "step_s": 0.05})
+        await wait_for(lambda: slow.stage == "first")
+        waiting = second.submit("toy", "p", {})
+        await wait_for(lambda: "another job" in waiting.message)
+        await asyncio.sleep(0.5)
+        assert waiting.state == JobState.QUEUED
+        await first.cancel(slow.id)
+        await wait_for(lambda: waiting.state == JobState.SUCCEEDED)
+        # a job cancelled while it waits for the box never starts
+        slow = first.submit("toy", "p", {"first_steps": 1000, "step_s": 0.05})
+        await wait_for(lambda: slow.stage == "first")
+        blocked = second.submit("toy", "p", {})
+        await wait_for(lambda: "another job" in blocked.message)
+        await second.cancel(blocked.id)
+        assert blocked.state == JobState.CANCELLED
+        await first.cancel(slow.id)
+    finally:
+        await first.stop()
+        await second.stop()

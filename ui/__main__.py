@@ -23,9 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, help="box data directory")
     parser.add_argument("--capture", help="capture service HOST:PORT (default: mDNS)")
     parser.add_argument("--patterns", help="patterns service HOST:PORT (default: mDNS)")
-    parser.add_argument(
-        "--reconstruction", help="reconstruction service HOST:PORT (default: mDNS)"
-    )
+    parser.add_argument("--reconstruction", help="reconstruction service HOST:PORT (default: mDNS)")
     parser.add_argument(
         "--demo-owner",
         action="store_true",

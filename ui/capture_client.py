@@ -8,15 +8,14 @@ whose message is fit to show on screen.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TypeVar
+from collections.abc import AsyncIterator
+from typing import Any, ClassVar
 
 import grpc
 
 from services import errors
-from services.runtime.client import open_channel
-from services.runtime.status import CODES
 from stitchsketch.v1 import capture_pb2, capture_pb2_grpc, common_pb2, pairing_pb2, pairing_pb2_grpc
+from ui.service_client import ServiceClient, auth
 
 log = logging.getLogger(__name__)
 
@@ -32,85 +31,22 @@ IDEMPOTENT = (
     (_PAIRING, "ListDevices"),
     (_PAIRING, "RevokeDevice"),
 )
-_ERRORS = {code: cls for cls, code in CODES.items()}
-#: Where capture is, asked again after it was unreachable (it may have moved).
-Locate = Callable[[], Awaitable[str]]
-T = TypeVar("T")
 
 
-def domain_error(exc: grpc.RpcError) -> errors.StitchError:
-    """The domain error for a failed call, keeping capture's message."""
-    code = exc.code() if hasattr(exc, "code") else grpc.StatusCode.UNKNOWN
-    details = (exc.details() if hasattr(exc, "details") else "") or str(code)
-    if code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
-        return errors.Unavailable(f"capture service unavailable: {details}", retry_after_s=1.0)
-    return _ERRORS.get(code, errors.StitchError)(details)
-
-
-def _auth(token: str) -> tuple[tuple[str, str], ...]:
-    return (("authorization", f"Bearer {token}"),)
-
-
-class CaptureClient:
+class CaptureClient(ServiceClient):
     """Async calls to capture (and pairing, which capture hosts)."""
 
-    def __init__(self, locate: Locate):
-        self._locate = locate
-        self._target: str | None = None
-        self._channel: grpc.aio.Channel | None = None
-        self._capture: capture_pb2_grpc.CaptureServiceStub | None = None
-        self._pairing: pairing_pb2_grpc.PairingServiceStub | None = None
-
-    @property
-    def target(self) -> str | None:
-        """Where capture was last found; None before the first call."""
-        return self._target
-
-    async def _stubs(
-        self,
-    ) -> tuple[capture_pb2_grpc.CaptureServiceStub, pairing_pb2_grpc.PairingServiceStub]:
-        if self._capture is None or self._pairing is None:
-            target = await self._locate()
-            if self._channel is None or target != self._target:
-                if self._channel is not None:
-                    await self._channel.close()
-                self._target = target
-                self._channel = open_channel(
-                    target,
-                    None,  # the token travels per call: it is the person's, not the UI's
-                    idempotent=IDEMPOTENT,
-                    options=[
-                        ("grpc.keepalive_time_ms", 20_000),
-                        ("grpc.keepalive_timeout_ms", 10_000),
-                    ],
-                )
-                log.info("capture client talks to %s", target)
-            self._capture = capture_pb2_grpc.CaptureServiceStub(self._channel)
-            self._pairing = pairing_pb2_grpc.PairingServiceStub(self._channel)
-        return self._capture, self._pairing
-
-    def forget_target(self) -> None:
-        """Find capture again on the next call (after it was unreachable)."""
-        self._capture = self._pairing = None
-
-    async def _call(self, make: Callable[[tuple], Awaitable[T]], token: str) -> T:
-        try:
-            return await make(_auth(token))
-        except grpc.RpcError as exc:
-            error = domain_error(exc)
-            if isinstance(error, errors.Unavailable):
-                self.forget_target()
-            raise error from exc
-
-    async def close(self) -> None:
-        if self._channel is not None:
-            await self._channel.close()
-        self._channel = self._capture = self._pairing = None
+    service = "capture"
+    idempotent = IDEMPOTENT
+    channel_options: ClassVar[list[tuple[str, Any]]] = [
+        ("grpc.keepalive_time_ms", 20_000),  # the photo watch lasts for hours
+        ("grpc.keepalive_timeout_ms", 10_000),
+    ]
 
     # --- photos -------------------------------------------------------------------
 
     async def list_photos(self, token: str, project_id: str) -> list[capture_pb2.Photo]:
-        capture, _ = await self._stubs()
+        capture = await self.stub(capture_pb2_grpc.CaptureServiceStub)
         request = capture_pb2.ListPhotosRequest(project_id=project_id)
         response = await self._call(lambda md: capture.ListPhotos(request, metadata=md), token)
         return list(response.photos)
@@ -126,7 +62,7 @@ class CaptureClient:
         camera_id: str = "",
     ) -> capture_pb2.UploadPhotoResponse:
         """Stream one file to capture in chunks of at most 1 MiB."""
-        capture, _ = await self._stubs()
+        capture = await self.stub(capture_pb2_grpc.CaptureServiceStub)
 
         async def requests() -> AsyncIterator[capture_pb2.UploadPhotoRequest]:
             yield capture_pb2.UploadPhotoRequest(
@@ -152,24 +88,21 @@ class CaptureClient:
         self, token: str, project_id: str, photo_id: str, *, thumbnail: bool
     ) -> tuple[common_pb2.ArtifactInfo, AsyncIterator[bytes]]:
         """The photo's info and an iterator over its bytes (streamed, not buffered)."""
-        capture, _ = await self._stubs()
+        capture = await self.stub(capture_pb2_grpc.CaptureServiceStub)
         variant = (
             capture_pb2.PHOTO_VARIANT_THUMBNAIL if thumbnail else capture_pb2.PHOTO_VARIANT_ORIGINAL
         )
         request = capture_pb2.GetPhotoRequest(
             project_id=project_id, photo_id=photo_id, variant=variant
         )
-        call = capture.GetPhoto(request, metadata=_auth(token), timeout=60)
+        call = capture.GetPhoto(request, metadata=auth(token), timeout=60)
         stream = call.__aiter__()
         try:
             first = await stream.__anext__()
         except StopAsyncIteration:
             raise errors.Unavailable("capture ended the photo stream before its header") from None
         except grpc.RpcError as exc:
-            error = domain_error(exc)
-            if isinstance(error, errors.Unavailable):
-                self.forget_target()
-            raise error from exc
+            raise self.failed(exc) from exc
 
         async def body() -> AsyncIterator[bytes]:
             try:
@@ -177,25 +110,25 @@ class CaptureClient:
                     if part.HasField("chunk"):
                         yield part.chunk.data
             except grpc.RpcError as exc:
-                raise domain_error(exc) from exc
+                raise self.failed(exc) from exc
             finally:
                 call.cancel()
 
         return first.info, body()
 
     async def delete_photo(self, token: str, project_id: str, photo_id: str) -> None:
-        capture, _ = await self._stubs()
+        capture = await self.stub(capture_pb2_grpc.CaptureServiceStub)
         request = capture_pb2.DeletePhotoRequest(project_id=project_id, photo_id=photo_id)
         await self._call(lambda md: capture.DeletePhoto(request, metadata=md), token)
 
     async def watch(self, token: str, project_id: str = ""):
         """A WatchPhotos call (an async iterator of PhotoEvent) that lasts until cancelled."""
-        capture, _ = await self._stubs()
+        capture = await self.stub(capture_pb2_grpc.CaptureServiceStub)
         request = capture_pb2.WatchPhotosRequest(project_id=project_id)
-        return capture.WatchPhotos(request, metadata=_auth(token))
+        return capture.WatchPhotos(request, metadata=auth(token))
 
     async def set_active_capture(self, token: str, project_id: str) -> str:
-        capture, _ = await self._stubs()
+        capture = await self.stub(capture_pb2_grpc.CaptureServiceStub)
         request = capture_pb2.SetActiveCaptureRequest(project_id=project_id)
         response = await self._call(
             lambda md: capture.SetActiveCapture(request, metadata=md), token
@@ -203,7 +136,7 @@ class CaptureClient:
         return response.project_id
 
     async def get_active_capture(self, token: str) -> str:
-        capture, _ = await self._stubs()
+        capture = await self.stub(capture_pb2_grpc.CaptureServiceStub)
         request = capture_pb2.GetActiveCaptureRequest()
         response = await self._call(
             lambda md: capture.GetActiveCapture(request, metadata=md), token
@@ -213,18 +146,18 @@ class CaptureClient:
     # --- pairing ------------------------------------------------------------------
 
     async def create_pairing_code(self, token: str) -> pairing_pb2.CreatePairingCodeResponse:
-        _, pairing = await self._stubs()
+        pairing = await self.stub(pairing_pb2_grpc.PairingServiceStub)
         request = pairing_pb2.CreatePairingCodeRequest()
         return await self._call(lambda md: pairing.CreatePairingCode(request, metadata=md), token)
 
     async def list_devices(self, token: str) -> list[pairing_pb2.Device]:
-        _, pairing = await self._stubs()
+        pairing = await self.stub(pairing_pb2_grpc.PairingServiceStub)
         request = pairing_pb2.ListDevicesRequest()
         response = await self._call(lambda md: pairing.ListDevices(request, metadata=md), token)
         return list(response.devices)
 
     async def revoke_device(self, token: str, device_id: str) -> pairing_pb2.Device:
-        _, pairing = await self._stubs()
+        pairing = await self.stub(pairing_pb2_grpc.PairingServiceStub)
         request = pairing_pb2.RevokeDeviceRequest(device_id=device_id)
         response = await self._call(lambda md: pairing.RevokeDevice(request, metadata=md), token)
         return response.device

@@ -31,8 +31,9 @@ class FabricInputs:
     def checked(self) -> FabricInputs:
         """These inputs, or InvalidArgument naming the first that makes no sense."""
         if not 0.1 <= self.width_m <= MAX_WIDTH_M:
-            raise InvalidArgument("the fabric width must be between 4 in (10 cm) and 4 m",
-                                  field="width_m")
+            raise InvalidArgument(
+                "the fabric width must be between 4 in (10 cm) and 4 m", field="width_m"
+            )
         for name in ("repeat_vertical_m", "repeat_horizontal_m"):
             if not 0 <= getattr(self, name) <= MAX_REPEAT_M:
                 raise InvalidArgument("a pattern repeat must be between 0 and 2 m", field=name)
@@ -54,9 +55,9 @@ class FabricInputs:
 
     def query(self) -> str:
         """As an export link's query string (the route reads it back with `from_query`)."""
-        return urlencode({
-            k: (int(v) if isinstance(v, bool) else f"{v:.6g}") for k, v in asdict(self).items()
-        })
+        return urlencode(
+            {k: (int(v) if isinstance(v, bool) else f"{v:.6g}") for k, v in asdict(self).items()}
+        )
 
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> FabricInputs:

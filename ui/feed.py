@@ -18,7 +18,8 @@ import grpc
 
 from services import errors
 from stitchsketch.v1 import capture_pb2
-from ui.capture_client import CaptureClient, domain_error
+from ui.capture_client import CaptureClient
+from ui.service_client import domain_error
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ class PhotoFeed:
             async for event in call:
                 self._dispatch(event)
         except grpc.RpcError as exc:
-            error = domain_error(exc)
+            error = domain_error(exc, "capture")
             if isinstance(error, errors.Unavailable):
                 self._capture.forget_target()
             if isinstance(error, errors.Unauthenticated):

@@ -88,9 +88,7 @@ def register(ctx: UiContext) -> None:
             job = await ctx.db(ctx.store.jobs.get, "reconstruction", job_id)
             if job.project_id != project_id:
                 raise errors.NotFound(f"project {project_id} has no 3D model {job_id}")
-            info, body = await ctx.reconstruction.download_model_file(
-                session.token(), job_id, name
-            )
+            info, body = await ctx.reconstruction.download_model_file(session.token(), job_id, name)
         except errors.StitchError as exc:
             raise _http_error(exc) from exc
         inline = name.endswith(".glb") and "download" not in request.query_params

@@ -21,8 +21,10 @@ log = logging.getLogger(__name__)
 #: Called after every change; True when panels were added, removed or reshaped (the 3D
 #: model and the pieces must be fetched again), False for names, counts and flags.
 Listener = Callable[[bool], None]
-STALE = ("Someone changed these panels on another screen. Their version is shown now: "
-         "make your change again.")
+STALE = (
+    "Someone changed these panels on another screen. Their version is shown now: "
+    "make your change again."
+)
 
 
 class PanelsState:

@@ -7,15 +7,15 @@ failures come back as domain errors (services.errors) whose message is fit to sh
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
+from typing import Any
 
 import grpc
 
 from services import errors
-from services.runtime.client import UPLOAD_DEADLINE_S, open_channel
-from services.runtime.status import CODES
+from services.runtime.client import UPLOAD_DEADLINE_S
 from stitchsketch.v1 import common_pb2, patterns_pb2, patterns_pb2_grpc
+from ui.service_client import ServiceClient, auth
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +28,6 @@ IDEMPOTENT = tuple(
 )
 #: A layout searches for up to the shop's nesting time (3 s) on a busy 2-core box.
 LAYOUT_DEADLINE_S = 60.0
-_ERRORS = {code: cls for cls, code in CODES.items()}
-Locate = Callable[[], Awaitable[str]]
-T = TypeVar("T")
 
 EXPORT_FORMATS = {
     "svg": patterns_pb2.PATTERN_FORMAT_SVG,
@@ -43,62 +40,11 @@ EXPORT_FORMATS = {
 }
 
 
-def domain_error(exc: grpc.RpcError) -> errors.StitchError:
-    """The domain error for a failed call, keeping the service's message."""
-    code = exc.code() if hasattr(exc, "code") else grpc.StatusCode.UNKNOWN
-    details = (exc.details() if hasattr(exc, "details") else "") or str(code)
-    if code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
-        return errors.Unavailable(f"patterns service unavailable: {details}", retry_after_s=1.0)
-    return _ERRORS.get(code, errors.StitchError)(details)
-
-
-def _auth(token: str) -> tuple[tuple[str, str], ...]:
-    return (("authorization", f"Bearer {token}"),)
-
-
-class PatternsClient:
+class PatternsClient(ServiceClient):
     """Async calls to the patterns service on behalf of a person."""
 
-    def __init__(self, locate: Locate):
-        self._locate = locate
-        self._target: str | None = None
-        self._channel: grpc.aio.Channel | None = None
-        self._stub: patterns_pb2_grpc.PatternsServiceStub | None = None
-
-    @property
-    def target(self) -> str | None:
-        return self._target
-
-    async def _get_stub(self) -> patterns_pb2_grpc.PatternsServiceStub:
-        if self._stub is None:
-            try:
-                target = await self._locate()
-            except errors.Unavailable as exc:
-                raise errors.Unavailable(
-                    f"patterns service not found: {exc.message}", retry_after_s=1.0
-                ) from exc
-            if self._channel is None or target != self._target:
-                if self._channel is not None:
-                    await self._channel.close()
-                self._target = target
-                self._channel = open_channel(target, None, idempotent=IDEMPOTENT)
-                log.info("patterns client talks to %s", target)
-            self._stub = patterns_pb2_grpc.PatternsServiceStub(self._channel)
-        return self._stub
-
-    async def _call(self, make: Callable[[tuple], Awaitable[T]], token: str) -> T:
-        try:
-            return await make(_auth(token))
-        except grpc.RpcError as exc:
-            error = domain_error(exc)
-            if isinstance(error, errors.Unavailable):
-                self._stub = None  # find the service again next time (it may have moved)
-            raise error from exc
-
-    async def close(self) -> None:
-        if self._channel is not None:
-            await self._channel.close()
-        self._channel = self._stub = None
+    service = "patterns"
+    idempotent = IDEMPOTENT
 
     # --- meshes and jobs ------------------------------------------------------------
 
@@ -112,7 +58,7 @@ class PatternsClient:
         size_bytes: int = 0,
     ) -> patterns_pb2.UploadMeshResponse:
         """Stream a PLY/OBJ/GLB file to the service in chunks of at most 1 MiB."""
-        stub = await self._get_stub()
+        stub = await self.stub(patterns_pb2_grpc.PatternsServiceStub)
 
         async def requests() -> AsyncIterator[patterns_pb2.UploadMeshRequest]:
             yield patterns_pb2.UploadMeshRequest(
@@ -143,7 +89,7 @@ class PatternsClient:
         project_name: str = "",
         unit: int = common_pb2.LENGTH_UNIT_UNSPECIFIED,
     ) -> common_pb2.Job:
-        stub = await self._get_stub()
+        stub = await self.stub(patterns_pb2_grpc.PatternsServiceStub)
         request = patterns_pb2.SubmitPatternsRequest(
             project_id=project_id, project_name=project_name, unit=unit
         )
@@ -155,28 +101,25 @@ class PatternsClient:
         return response.job
 
     async def get_job(self, token: str, job_id: str) -> common_pb2.Job:
-        stub = await self._get_stub()
+        stub = await self.stub(patterns_pb2_grpc.PatternsServiceStub)
         request = common_pb2.GetJobRequest(job_id=job_id)
         response = await self._call(lambda md: stub.GetJob(request, metadata=md), token)
         return response.job
 
     async def watch_job(self, token: str, job_id: str) -> AsyncIterator[common_pb2.Job]:
         """The job as it changes, until it ends (the last one yielded has ended)."""
-        stub = await self._get_stub()
-        call = stub.WatchJob(common_pb2.WatchJobRequest(job_id=job_id), metadata=_auth(token))
+        stub = await self.stub(patterns_pb2_grpc.PatternsServiceStub)
+        call = stub.WatchJob(common_pb2.WatchJobRequest(job_id=job_id), metadata=auth(token))
         try:
             async for event in call:
                 yield event.job
         except grpc.RpcError as exc:
-            error = domain_error(exc)
-            if isinstance(error, errors.Unavailable):
-                self._stub = None
-            raise error from exc
+            raise self.failed(exc) from exc
         finally:
             call.cancel()
 
     async def cancel_job(self, token: str, job_id: str) -> common_pb2.Job:
-        stub = await self._get_stub()
+        stub = await self.stub(patterns_pb2_grpc.PatternsServiceStub)
         request = common_pb2.CancelJobRequest(job_id=job_id)
         response = await self._call(lambda md: stub.CancelJob(request, metadata=md), token)
         return response.job
@@ -191,7 +134,7 @@ class PatternsClient:
         with_flat_mesh: bool = False,
         panel_ids: list[str] | None = None,
     ) -> patterns_pb2.GetPanelsResponse:
-        stub = await self._get_stub()
+        stub = await self.stub(patterns_pb2_grpc.PatternsServiceStub)
         request = patterns_pb2.GetPanelsRequest(
             job_id=job_id, with_flat_mesh=with_flat_mesh, panel_ids=panel_ids or []
         )
@@ -202,7 +145,7 @@ class PatternsClient:
     ) -> patterns_pb2.GetPanelsResponse:
         """One edit, e.g. `rename=RenamePanel(...)`; refused (FailedPrecondition) when the
         panels changed since `expected_revision`."""
-        stub = await self._get_stub()
+        stub = await self.stub(patterns_pb2_grpc.PatternsServiceStub)
         request = patterns_pb2.EditPanelsRequest(
             job_id=job_id, expected_revision=expected_revision, **edit
         )
@@ -211,7 +154,7 @@ class PatternsClient:
     async def layout(
         self, token: str, job_id: str, fabric: patterns_pb2.FabricSpec, labour: float
     ) -> patterns_pb2.LayoutPiecesResponse:
-        stub = await self._get_stub()
+        stub = await self.stub(patterns_pb2_grpc.PatternsServiceStub)
         request = patterns_pb2.LayoutPiecesRequest(job_id=job_id, fabric=fabric, labour=labour)
         return await self._call(
             lambda md: stub.LayoutPieces(request, metadata=md, timeout=LAYOUT_DEADLINE_S), token
@@ -221,18 +164,15 @@ class PatternsClient:
         self, token: str, request: patterns_pb2.ExportPatternsRequest
     ) -> tuple[common_pb2.ArtifactInfo, AsyncIterator[bytes]]:
         """The export's info and an iterator over its bytes (streamed, not buffered)."""
-        stub = await self._get_stub()
-        call = stub.ExportPatterns(request, metadata=_auth(token), timeout=LAYOUT_DEADLINE_S)
+        stub = await self.stub(patterns_pb2_grpc.PatternsServiceStub)
+        call = stub.ExportPatterns(request, metadata=auth(token), timeout=LAYOUT_DEADLINE_S)
         stream = call.__aiter__()
         try:
             first = await stream.__anext__()
         except StopAsyncIteration:
             raise errors.Unavailable("the patterns service ended the export early") from None
         except grpc.RpcError as exc:
-            error = domain_error(exc)
-            if isinstance(error, errors.Unavailable):
-                self._stub = None
-            raise error from exc
+            raise self.failed(exc) from exc
 
         async def body() -> AsyncIterator[bytes]:
             try:
@@ -240,7 +180,7 @@ class PatternsClient:
                     if part.HasField("chunk"):
                         yield part.chunk.data
             except grpc.RpcError as exc:
-                raise domain_error(exc) from exc
+                raise self.failed(exc) from exc
             finally:
                 call.cancel()
 

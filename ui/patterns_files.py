@@ -107,7 +107,8 @@ def register(ctx: UiContext) -> None:
         if info.size_bytes:
             headers["Content-Length"] = str(info.size_bytes)
         return StreamingResponse(
-            _logged(body, name), media_type=info.content_type or "application/octet-stream",
+            _logged(body, name),
+            media_type=info.content_type or "application/octet-stream",
             headers=headers,
         )
 
@@ -138,9 +139,12 @@ def glb_bounds(data: bytes) -> Bounds | None:
     try:
         doc = json.loads(data[20 : 20 + size])
         boxes = [
-            (doc["accessors"][p["attributes"]["POSITION"]]["min"],
-             doc["accessors"][p["attributes"]["POSITION"]]["max"])
-            for m in doc.get("meshes", []) for p in m.get("primitives", [])
+            (
+                doc["accessors"][p["attributes"]["POSITION"]]["min"],
+                doc["accessors"][p["attributes"]["POSITION"]]["max"],
+            )
+            for m in doc.get("meshes", [])
+            for p in m.get("primitives", [])
         ]
     except (ValueError, KeyError, IndexError, TypeError):
         return None

@@ -14,20 +14,13 @@ from fastapi.responses import StreamingResponse
 from nicegui import app
 
 from services import errors
+from ui.file_routes import ID, http_error
 from ui.session import current_session
 
 if TYPE_CHECKING:
     from ui.context import UiContext
 
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _PHOTO_ID = re.compile(r"^[0-9a-f]{8,64}$")
-_STATUS = {
-    errors.NotFound: 404,
-    errors.PermissionDenied: 403,
-    errors.Unauthenticated: 401,
-    errors.InvalidArgument: 400,
-    errors.Unavailable: 503,
-}
 
 
 def register(ctx: UiContext) -> None:
@@ -35,7 +28,7 @@ def register(ctx: UiContext) -> None:
     async def photo_media(project_id: str, photo_id: str, variant: str) -> StreamingResponse:
         if (
             variant not in ("thumb", "full")
-            or not _ID.match(project_id)
+            or not ID.match(project_id)
             or not _PHOTO_ID.match(photo_id)
         ):
             raise HTTPException(404, "no such photo")
@@ -47,8 +40,7 @@ def register(ctx: UiContext) -> None:
                 session.token(), project_id, photo_id, thumbnail=variant == "thumb"
             )
         except errors.StitchError as exc:
-            status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 502)
-            raise HTTPException(status, exc.message) from exc
+            raise http_error(exc) from exc
         return StreamingResponse(
             body,
             media_type=info.content_type or "image/jpeg",

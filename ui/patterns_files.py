@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import struct
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from fastapi import HTTPException, Request
 from fastapi.responses import StreamingResponse
@@ -23,6 +20,7 @@ from nicegui import app
 from services import errors
 from stitchsketch.v1 import common_pb2, patterns_pb2
 from ui.fabric import FabricInputs
+from ui.file_routes import ID, http_error, stream_artifact
 from ui.patterns_client import EXPORT_FORMATS
 from ui.session import current_session
 
@@ -31,7 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 #: File name in the URL → export format key (ui.patterns_client.EXPORT_FORMATS).
 FILES = {
     "panels.glb": "glb",
@@ -44,14 +41,6 @@ FILES = {
 }
 _NEEDS_FABRIC = ("marker", "quote", "json")
 PAPERS = ("letter", "a4")
-_STATUS = {
-    errors.NotFound: 404,
-    errors.PermissionDenied: 403,
-    errors.Unauthenticated: 401,
-    errors.InvalidArgument: 400,
-    errors.FailedPrecondition: 409,
-    errors.Unavailable: 503,
-}
 
 
 def file_url(project_id: str, job_id: str, name: str, query: str = "") -> str:
@@ -67,7 +56,7 @@ def register(ctx: UiContext) -> None:
     async def pattern_file(
         project_id: str, job_id: str, name: str, request: Request
     ) -> StreamingResponse:
-        if name not in FILES or not _ID.match(project_id) or not _ID.match(job_id):
+        if name not in FILES or not ID.match(project_id) or not ID.match(job_id):
             raise HTTPException(404, "no such file")
         session = await current_session(ctx)
         if session is None:
@@ -95,31 +84,8 @@ def register(ctx: UiContext) -> None:
                 export.labour = fabric.labour
             info, body = await ctx.patterns.export(session.token(), export)
         except errors.StitchError as exc:
-            status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 502)
-            raise HTTPException(status, exc.message) from exc
-        disposition = "inline" if fmt == "glb" else "attachment"
-        filename = info.name or name
-        headers = {
-            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(filename)}",
-            # Same URL, other bytes after an edit: the page adds ?rev=N to the model.
-            "Cache-Control": "private, no-cache",
-        }
-        if info.size_bytes:
-            headers["Content-Length"] = str(info.size_bytes)
-        return StreamingResponse(
-            _logged(body, name),
-            media_type=info.content_type or "application/octet-stream",
-            headers=headers,
-        )
-
-
-async def _logged(body: AsyncIterator[bytes], name: str) -> AsyncIterator[bytes]:
-    """The body; a failure half-way is logged (the headers are gone by then)."""
-    try:
-        async for data in body:
-            yield data
-    except errors.StitchError as exc:
-        log.warning("export %s broke off: %s", name, exc.message)
+            raise http_error(exc) from exc
+        return stream_artifact(info, body, name, inline=fmt == "glb")
 
 
 Bounds = tuple[tuple[float, float, float], tuple[float, float, float]]

@@ -19,9 +19,9 @@ for arg in "$@"; do
 done
 
 # What each package is for: python3-* and gcc build the venv and systemd-python
-# (libsystemd-dev, pkg-config); libusb/libgomp/libgl are what Open3D's wheel loads.
+# (libsystemd-dev, pkg-config); libusb/libgomp/libgl/libegl are what Open3D's wheel loads.
 packages=(python3 python3-venv python3-dev gcc g++ make pkg-config libsystemd-dev
-  libusb-1.0-0 libgomp1 libgl1 libglib2.0-0 ca-certificates git)
+  libusb-1.0-0 libgomp1 libgl1 libegl1 libglib2.0-0 ca-certificates git)
 if [ "$tests" = 1 ]; then
   # Chromium for the browser tests, pdftoppm to check printed PDFs, ip for the mDNS
   # network namespace, node/npm for buf (proto lint), a font for rendered pages,

@@ -11,9 +11,6 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
-import grpc
-
-from services import errors
 from stitchsketch.v1 import capture_pb2, capture_pb2_grpc, common_pb2, pairing_pb2, pairing_pb2_grpc
 from ui.service_client import ServiceClient, auth
 
@@ -96,25 +93,7 @@ class CaptureClient(ServiceClient):
             project_id=project_id, photo_id=photo_id, variant=variant
         )
         call = capture.GetPhoto(request, metadata=auth(token), timeout=60)
-        stream = call.__aiter__()
-        try:
-            first = await stream.__anext__()
-        except StopAsyncIteration:
-            raise errors.Unavailable("capture ended the photo stream before its header") from None
-        except grpc.RpcError as exc:
-            raise self.failed(exc) from exc
-
-        async def body() -> AsyncIterator[bytes]:
-            try:
-                async for part in stream:
-                    if part.HasField("chunk"):
-                        yield part.chunk.data
-            except grpc.RpcError as exc:
-                raise self.failed(exc) from exc
-            finally:
-                call.cancel()
-
-        return first.info, body()
+        return await self.download(call)
 
     async def delete_photo(self, token: str, project_id: str, photo_id: str) -> None:
         capture = await self.stub(capture_pb2_grpc.CaptureServiceStub)

@@ -12,7 +12,6 @@ from typing import Any
 
 import grpc
 
-from services import errors
 from services.runtime.client import UPLOAD_DEADLINE_S
 from stitchsketch.v1 import common_pb2, patterns_pb2, patterns_pb2_grpc
 from ui.service_client import ServiceClient, auth
@@ -166,22 +165,4 @@ class PatternsClient(ServiceClient):
         """The export's info and an iterator over its bytes (streamed, not buffered)."""
         stub = await self.stub(patterns_pb2_grpc.PatternsServiceStub)
         call = stub.ExportPatterns(request, metadata=auth(token), timeout=LAYOUT_DEADLINE_S)
-        stream = call.__aiter__()
-        try:
-            first = await stream.__anext__()
-        except StopAsyncIteration:
-            raise errors.Unavailable("the patterns service ended the export early") from None
-        except grpc.RpcError as exc:
-            raise self.failed(exc) from exc
-
-        async def body() -> AsyncIterator[bytes]:
-            try:
-                async for part in stream:
-                    if part.HasField("chunk"):
-                        yield part.chunk.data
-            except grpc.RpcError as exc:
-                raise self.failed(exc) from exc
-            finally:
-                call.cancel()
-
-        return first.info, body()
+        return await self.download(call)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 import grpc
 
 from services import errors
 from stitchsketch.v1 import common_pb2, reconstruction_pb2, reconstruction_pb2_grpc
-from ui.service_client import ServiceClient, auth
+from ui.service_client import Download, ServiceClient, auth
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +39,6 @@ QUALITIES = {
     "high": pb.RECONSTRUCTION_QUALITY_HIGH,
 }
 PAPERS = {"a4": pb.PAPER_SIZE_A4, "letter": pb.PAPER_SIZE_LETTER}
-Download = tuple[common_pb2.ArtifactInfo, AsyncIterator[bytes]]
 
 
 class ReconstructionClient(ServiceClient):
@@ -138,7 +136,7 @@ class ReconstructionClient(ServiceClient):
         stub = await self.stub(reconstruction_pb2_grpc.ReconstructionServiceStub)
         request = pb.DownloadModelFileRequest(job_id=job_id, name=name)
         call = stub.DownloadModelFile(request, metadata=auth(token), timeout=DOWNLOAD_DEADLINE_S)
-        return await self._stream(call)
+        return await self.download(call)
 
     async def calibration_mat(self, token: str, paper: str) -> Download:
         """The printable calibration mat (PDF) for "a4" or "letter"."""
@@ -147,29 +145,7 @@ class ReconstructionClient(ServiceClient):
         stub = await self.stub(reconstruction_pb2_grpc.ReconstructionServiceStub)
         request = pb.GetCalibrationMatRequest(paper=PAPERS[paper])
         call = stub.GetCalibrationMat(request, metadata=auth(token), timeout=120.0)
-        return await self._stream(call)
-
-    async def _stream(self, call: Any) -> Download:
-        """Info first (so errors surface before any byte goes out), then the chunks."""
-        stream = call.__aiter__()
-        try:
-            first = await stream.__anext__()
-        except StopAsyncIteration:
-            raise errors.Unavailable("the reconstruction service ended a download early") from None
-        except grpc.RpcError as exc:
-            raise self.failed(exc) from exc
-
-        async def body() -> AsyncIterator[bytes]:
-            try:
-                async for part in stream:
-                    if part.HasField("chunk"):
-                        yield part.chunk.data
-            except grpc.RpcError as exc:
-                raise self.failed(exc) from exc
-            finally:
-                call.cancel()
-
-        return first.info, body()
+        return await self.download(call)
 
 
 def _vec(p: tuple[float, float, float]) -> common_pb2.Vec3:

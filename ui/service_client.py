@@ -7,7 +7,7 @@ message is fit to show on screen.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, ClassVar, TypeVar
 
 import grpc
@@ -15,6 +15,7 @@ import grpc
 from services import errors
 from services.runtime.client import open_channel
 from services.runtime.status import CODES
+from stitchsketch.v1 import common_pb2
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,8 @@ _ERRORS = {code: cls for cls, code in CODES.items()}
 Locate = Callable[[], Awaitable[str]]
 T = TypeVar("T")
 StubT = TypeVar("StubT")
+#: A download: the artifact's info, then its bytes as they arrive.
+Download = tuple[common_pb2.ArtifactInfo, AsyncIterator[bytes]]
 
 
 def domain_error(exc: grpc.RpcError, service: str = "") -> errors.StitchError:
@@ -101,6 +104,31 @@ class ServiceClient:
             return await make(auth(token))
         except grpc.RpcError as exc:
             raise self.failed(exc) from exc
+
+    async def download(self, call: Any) -> Download:
+        """A streamed artifact call as (info, byte iterator): the info is awaited first,
+        so an error surfaces before any byte goes to the browser; the body streams."""
+        stream = call.__aiter__()
+        try:
+            first = await stream.__anext__()
+        except StopAsyncIteration:
+            raise errors.Unavailable(
+                f"the {self.service} service ended a download early", retry_after_s=1.0
+            ) from None
+        except grpc.RpcError as exc:
+            raise self.failed(exc) from exc
+
+        async def body() -> AsyncIterator[bytes]:
+            try:
+                async for part in stream:
+                    if part.HasField("chunk"):
+                        yield part.chunk.data
+            except grpc.RpcError as exc:
+                raise self.failed(exc) from exc
+            finally:
+                call.cancel()
+
+        return first.info, body()
 
     async def close(self) -> None:
         if self._channel is not None:

@@ -23,12 +23,12 @@ from services.runtime.tokens import JOBS_RUN
 from stitchsketch.v1 import common_pb2
 from ui.components import tag
 from ui.components.choice import ChoiceButtons
-from ui.components.frame import frame
 from ui.components.job_progress import JobProgress
 from ui.components.model_result import ModelResult, model_bounds
 from ui.components.model_start import QUALITY_WORDS, ModelStart
 from ui.components.notice import show_error
-from ui.session import Session, page_session
+from ui.pages.job_page import serve_job_page
+from ui.session import Session
 from ui.store import Project, ProjectJob
 from ui.units import Units
 
@@ -69,22 +69,7 @@ def shop_log_line(line: str) -> str:
 def register(ctx: UiContext) -> None:
     @ui.page("/project/{project_id}/model")
     async def model_page(project_id: str, job: str = "") -> Response | None:
-        session = await page_session(ctx, f"/project/{project_id}/model")
-        if not isinstance(session, Session):
-            return session
-        try:
-            project = await ctx.db(ctx.store.projects.get, project_id)
-        except NotFound:
-            async with frame(ctx, session, "No such project", back="/"):
-                ui.label(f"There is no project {project_id}.").classes("text-xl")
-            return None
-        shop = await ctx.db(ctx.store.shop.get)
-        async with frame(ctx, session, f"3D model · {project.customer}",
-                         back=f"/project/{project_id}"):
-            view = ModelView(ctx, session, project, Units(shop.units))
-        await ui.context.client.connected()
-        await view.start(job)
-        return None
+        return await serve_job_page(ctx, project_id, job, "model", "3D model", ModelView)
 
 
 class ModelView:

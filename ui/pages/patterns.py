@@ -10,21 +10,21 @@ from typing import TYPE_CHECKING
 from fastapi.responses import Response
 from nicegui import events, ui
 
-from services.errors import NotFound, StitchError
+from services.errors import StitchError
 from services.runtime.tokens import JOBS_RUN
 from stitchsketch.v1 import common_pb2, patterns_pb2
 from ui.components import tag
 from ui.components.choice import ChoiceButtons
-from ui.components.frame import frame
 from ui.components.job_progress import JobProgress
 from ui.components.layout_view import LayoutView
 from ui.components.notice import show_error
 from ui.components.panel_editor import PanelEditor
 from ui.components.pieces_view import PiecesView
+from ui.pages.job_page import serve_job_page
 from ui.panels_state import PanelsState
 from ui.patterns_client import CHUNK_BYTES
 from ui.patterns_files import Bounds, file_url, glb_bounds, unit_of
-from ui.session import Session, page_session
+from ui.session import Session
 from ui.store import Project, ProjectJob
 from ui.units import Units
 
@@ -48,22 +48,7 @@ _BEFORE_PATTERNS = ("new", "capturing", "modelling")
 def register(ctx: UiContext) -> None:
     @ui.page("/project/{project_id}/patterns")
     async def patterns_page(project_id: str, job: str = "") -> Response | None:
-        session = await page_session(ctx, f"/project/{project_id}/patterns")
-        if not isinstance(session, Session):
-            return session
-        try:
-            project = await ctx.db(ctx.store.projects.get, project_id)
-        except NotFound:
-            async with frame(ctx, session, "No such project", back="/"):
-                ui.label(f"There is no project {project_id}.").classes("text-xl")
-            return None
-        shop = await ctx.db(ctx.store.shop.get)
-        async with frame(ctx, session, f"Patterns · {project.customer}",
-                         back=f"/project/{project_id}"):
-            view = PatternsView(ctx, session, project, Units(shop.units))
-        await ui.context.client.connected()
-        await view.start(job)
-        return None
+        return await serve_job_page(ctx, project_id, job, "patterns", "Patterns", PatternsView)
 
 
 class PatternsView:

@@ -25,7 +25,7 @@ packages=(python3 python3-venv python3-dev gcc g++ make pkg-config libsystemd-de
 if [ "$tests" = 1 ]; then
   # Chromium for the browser tests, pdftoppm to check printed PDFs, ip for the mDNS
   # network namespace, node/npm for buf (proto lint), a font for rendered pages,
-  # shellcheck and systemd-analyze to check the installer and the units.
+  # the installer and unit checkers (shellcheck, systemd-analyze).
   packages+=(chromium poppler-utils iproute2 fonts-dejavu-core shellcheck systemd)
   # Any working npm will do: Debian's conflicts with a Node.js installed from elsewhere.
   if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
@@ -54,7 +54,7 @@ fi
 
 extras=""
 if [ "$tests" = 1 ]; then extras="[dev]"; fi
-stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)$extras"
+stamp=".venv/.installed-$(sha256sum < pyproject.toml | cut -c1-16)$extras"
 if [ ! -e "$stamp" ]; then
   echo "==> installing Python packages into .venv (first time: a few minutes)"
   .venv/bin/python -m pip install -q --upgrade pip setuptools wheel
